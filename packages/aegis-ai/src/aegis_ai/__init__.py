@@ -1,0 +1,5 @@
+"""aegis-ai: AI chat with PydanticAI."""
+
+from aegis_ai.component import component
+
+__all__ = ["component"]

@@ -1,0 +1,1 @@
+"""aegis-cli: the `aegis` command."""

@@ -1,0 +1,42 @@
+"""Assemble the project's typer app.
+
+The generated project's `app/cli/main.py` calls `build_cli()` and its pyproject exposes the
+result as `[project.scripts] <slug>`. A component contributes `<slug> <name> …` through
+`Component.cli`; a component whose CLI fails to build is reported, not fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from aegis_core.cli import components as components_cmd
+from aegis_core.cli import health as health_cmd
+from aegis_core.cli import serve as serve_cmd
+from aegis_core.discovery import discover_components
+
+logger = logging.getLogger("aegis.cli")
+
+
+def build_cli(name: str = "app", *, app_module: str = "app.main:app") -> typer.Typer:
+    cli = typer.Typer(
+        name=name,
+        help=f"{name}: manage and inspect this Aegis project.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    cli.add_typer(health_cmd.app, name="health")
+    cli.command("serve")(serve_cmd.make_serve(app_module))
+    cli.command("components")(components_cmd.components)
+    for component in discover_components().active:
+        if component.cli is None:
+            continue
+        try:
+            sub_app = component.cli()
+        except Exception as exc:
+            logger.warning("CLI of component %s failed to load: %s", component.name, exc)
+            continue
+        cli.add_typer(sub_app, name=component.name)
+    return cli

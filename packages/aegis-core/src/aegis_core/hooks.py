@@ -1,0 +1,123 @@
+"""Project hooks, discovered from folders (infrastructure is discovered; business logic is not).
+
+Drop a module into one of the project's folders and it is picked up, in file-name order:
+
+| folder                              | the module defines                         |
+|-------------------------------------|--------------------------------------------|
+| app/components/backend/middleware/  | ``def register_middleware(app) -> None``   |
+| app/components/backend/startup/     | ``async def startup_hook(app) -> None``    |
+| app/components/backend/shutdown/    | ``async def shutdown_hook(app) -> None``   |
+
+Failures: a middleware module or a startup hook that raises **stops the app from starting**
+(the error names the module): serving requests with half-initialised state is worse than not
+serving. A failing shutdown hook is logged with its module name and the remaining hooks still
+run. A module without the expected function is skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+import pkgutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from fastapi import FastAPI
+
+logger = logging.getLogger("aegis.hooks")
+
+HOOK_FOLDERS = {
+    "middleware": "register_middleware",
+    "startup": "startup_hook",
+    "shutdown": "shutdown_hook",
+}
+
+
+class HookError(RuntimeError):
+    """A project hook failed; the message names the module."""
+
+
+@dataclass(frozen=True)
+class Hook:
+    module: str
+    function: Callable[[FastAPI], Any]
+
+    async def call(self, app: FastAPI) -> None:
+        result = self.function(app)
+        if inspect.isawaitable(result):
+            await result
+
+
+@dataclass(frozen=True)
+class ProjectHooks:
+    middleware: tuple[Hook, ...] = ()
+    startup: tuple[Hook, ...] = ()
+    shutdown: tuple[Hook, ...] = ()
+
+
+def discover_hooks(project_package: str) -> ProjectHooks:
+    found = {
+        folder: tuple(_hooks_in(f"{project_package}.components.backend.{folder}", function))
+        for folder, function in HOOK_FOLDERS.items()
+    }
+    return ProjectHooks(**found)
+
+
+def _hooks_in(package_name: str, function_name: str) -> list[Hook]:
+    package = import_optional(package_name)
+    if package is None or not hasattr(package, "__path__"):
+        return []
+    hooks = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module_name = f"{package_name}.{info.name}"
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as exc:
+            raise HookError(f"hook module {module_name} failed to import: {exc}") from exc
+        function = getattr(module, function_name, None)
+        if callable(function):
+            hooks.append(Hook(module_name, function))
+        else:
+            logger.warning("%s defines no %s(); skipped", module_name, function_name)
+    return hooks
+
+
+def import_optional(name: str) -> ModuleType | None:
+    """Import `name`, or None when it (or a parent) does not exist; other errors propagate."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and name.startswith(exc.name):
+            return None
+        raise
+
+
+def apply_middleware(app: FastAPI, hooks: ProjectHooks) -> None:
+    for hook in hooks.middleware:
+        try:
+            hook.function(app)
+        except Exception as exc:
+            raise HookError(f"middleware hook {hook.module} failed: {exc}") from exc
+
+
+async def run_startup(app: FastAPI, hooks: ProjectHooks) -> None:
+    for hook in hooks.startup:
+        try:
+            await hook.call(app)
+        except Exception as exc:
+            logger.error("startup hook %s failed: %s", hook.module, exc)
+            raise HookError(f"startup hook {hook.module} failed: {exc}") from exc
+
+
+async def run_shutdown(app: FastAPI, hooks: ProjectHooks) -> None:
+    for hook in hooks.shutdown:
+        try:
+            await hook.call(app)
+        except Exception:
+            logger.exception("shutdown hook %s failed; continuing", hook.module)
+
+
+AsyncHook = Callable[[FastAPI], Awaitable[None]]

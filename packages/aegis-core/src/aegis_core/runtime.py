@@ -1,0 +1,78 @@
+"""The state of one running app: its settings, its components and how to ask their health.
+
+Stored on `app.state.aegis`; the health router, the dashboard and tests all read it from there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aegis_core.component import ComponentKind, HealthCheck
+from aegis_core.discovery import ComponentProblem, DiscoveredComponents, ProblemKind
+from aegis_core.health.builtin import backend_health, frontend_health_check
+from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthStatus
+from aegis_core.health.runner import run_all
+from aegis_core.settings import CoreSettings
+
+
+@dataclass
+class AegisRuntime:
+    settings: CoreSettings
+    discovered: DiscoveredComponents
+    dashboard_mounted: bool = False
+    extra_checks: dict[str, tuple[ComponentKind, HealthCheck]] = field(default_factory=dict)
+
+    def health_checks(self) -> dict[str, tuple[ComponentKind, HealthCheck]]:
+        checks: dict[str, tuple[ComponentKind, HealthCheck]] = {
+            "backend": ("component", backend_health),
+            "frontend": (
+                "component",
+                frontend_health_check(self.settings.DASHBOARD_PATH, self.dashboard_mounted),
+            ),
+        }
+        for component in self.discovered.active:
+            check = component.health_check or _loaded_without_check(component.name)
+            checks[component.name] = (component.kind, _with_version(check, component.version))
+        checks.update(self.extra_checks)
+        return checks
+
+    def problem_entries(self) -> dict[str, tuple[ComponentKind, ComponentHealth]]:
+        """Components that did not load, shown as warnings with the fix in the message."""
+        return {
+            p.name: ("component", _problem_health(p))
+            for p in self.discovered.problems
+            if p.kind is not ProblemKind.DISABLED
+        }
+
+    async def detailed_health(self) -> DetailedHealth:
+        return await run_all(
+            self.health_checks(),
+            timeout=self.settings.HEALTH_CHECK_TIMEOUT,
+            app_name=self.settings.APP_NAME,
+            static=self.problem_entries(),
+        )
+
+
+def _loaded_without_check(name: str) -> HealthCheck:
+    async def check() -> ComponentHealth:
+        return ComponentHealth(name=name, status=HealthStatus.HEALTHY, message="loaded")
+
+    return check
+
+
+def _with_version(check: HealthCheck, version: str) -> HealthCheck:
+    async def versioned() -> ComponentHealth:
+        result = await check()
+        return result if result.version else result.model_copy(update={"version": version})
+
+    return versioned
+
+
+def _problem_health(problem: ComponentProblem) -> ComponentHealth:
+    return ComponentHealth(
+        name=problem.name,
+        status=HealthStatus.WARNING,
+        message=f"not loaded: {problem.message}",
+        version=problem.version,
+        metadata={"problem": str(problem.kind), "package": problem.package},
+    )

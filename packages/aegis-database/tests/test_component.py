@@ -1,0 +1,12 @@
+from aegis_core.discovery import discover_components
+from aegis_core.health.models import HealthStatus
+from aegis_database.component import component, health_check
+
+
+def test_discovered_through_entry_point() -> None:
+    found = discover_components(frozenset({"database", *component.requires}))
+    assert found.get("database") is component
+
+
+async def test_reports_healthy() -> None:
+    assert (await health_check()).status is HealthStatus.HEALTHY
