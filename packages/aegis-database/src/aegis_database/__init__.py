@@ -1,4 +1,4 @@
-"""aegis-database: SQLModel persistence (SQLite by default, PostgreSQL by DATABASE_URL) with alembic migrations."""
+"""aegis-database: SQLModel persistence with alembic migrations."""
 
 from aegis_database.component import component
 

@@ -15,7 +15,7 @@ component = Component(
     kind="component",
     version=version("aegis-database"),
     supports_core=">=0.1,<0.2",
-    description="SQLModel persistence (SQLite by default, PostgreSQL by DATABASE_URL) with alembic migrations.",
+    description="SQLModel persistence: SQLite by default, PostgreSQL by DATABASE_URL.",
     requires=(),
     health_check=health_check,
 )
