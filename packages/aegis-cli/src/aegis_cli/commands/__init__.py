@@ -1,0 +1,1 @@
+"""One module per `aegis` command; imported only when that command runs (fast --help)."""

@@ -1,0 +1,3 @@
+"""Shutdown hooks, discovered: each module here that defines `async def shutdown_hook(app)` runs
+before the components stop. A hook that raises is logged with its module name; the others run.
+"""

@@ -1,0 +1,1 @@
+"""Settings (`config`, environment-dependent) and constants (`constants`, never change)."""

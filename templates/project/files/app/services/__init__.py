@@ -1,0 +1,1 @@
+"""Business logic, imported explicitly by components (API, CLI, worker, scheduler)."""
