@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,3 +65,30 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 def venv_bin(project: Path, name: str) -> str:
     return str(project / ".venv" / "bin" / name)
+
+
+@contextmanager
+def serve_project(project: Path, slug: str) -> Iterator[str]:
+    """Start the project's own `<slug> serve` on a free port; yield its base URL."""
+    from aegis_core.testing.servers import free_port, wait_for_port
+
+    port = free_port()
+    log = project / "server.log"
+    with open(log, "wb") as log_file:
+        process = subprocess.Popen(
+            [venv_bin(project, slug), "serve", "--port", str(port)],
+            cwd=project,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
+        )
+    try:
+        try:
+            wait_for_port("127.0.0.1", port, timeout=60)
+        except TimeoutError:
+            raise AssertionError(f"server did not start:\n{log.read_text()}") from None
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.unlink(missing_ok=True)
