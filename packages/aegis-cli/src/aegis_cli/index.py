@@ -92,4 +92,14 @@ def ensure_wheelhouse(root: Path, wheelhouse: Path) -> bool:
             (staging / HASH_FILE).write_text(wanted)
             shutil.rmtree(wheelhouse, ignore_errors=True)
             staging.rename(wheelhouse)
+            _forget_cached_wheels(root, wheelhouse)
         return True
+
+
+def _forget_cached_wheels(root: Path, wheelhouse: Path) -> None:
+    """Rebuilt wheels keep their version, and uv would serve its cached copy of the old
+    build to the next project; drop the aegis-* entries from uv's cache."""
+    from aegis_cli.runner import run
+
+    names = sorted({w.name.split("-")[0].replace("_", "-") for w in wheelhouse.glob("*.whl")})
+    run(["uv", "cache", "clean", *names], cwd=root, what="refresh uv's cache of Aegis wheels")
