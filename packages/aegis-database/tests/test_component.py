@@ -1,12 +1,24 @@
 from aegis_core.discovery import discover_components
 from aegis_core.health.models import HealthStatus
 from aegis_database.component import component, health_check
+from aegis_database.settings import DatabaseSettings
 
 
 def test_discovered_through_entry_point() -> None:
     found = discover_components(frozenset({"database", *component.requires}))
     assert found.get("database") is component
+    assert component.settings is DatabaseSettings
+    assert component.cli is not None and component.lifespan is not None
 
 
-async def test_reports_healthy() -> None:
-    assert (await health_check()).status is HealthStatus.HEALTHY
+async def test_default_database_is_data_app_db_in_the_project(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = await health_check()
+    assert result.status is HealthStatus.HEALTHY, result.message
+    assert (tmp_path / "data" / "app.db").is_file()
+    assert "data/app.db" in result.message
+
+
+def test_cli_subapp_builds() -> None:
+    assert component.cli is not None
+    names = {c.callback.__name__ for c in component.cli().registered_commands if c.callback}
+    assert {"upgrade", "current", "revision"} <= names

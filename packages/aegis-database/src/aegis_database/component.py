@@ -1,13 +1,52 @@
-"""The `database` component as aegis-core sees it."""
+"""The `database` component as aegis-core sees it.
 
+Cheap to import: SQLAlchemy, alembic and typer load only when health, lifespan or CLI run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
-from aegis_core.component import Component
-from aegis_core.health.models import ComponentHealth, HealthStatus
+from aegis_core.component import Component, DashboardCard
+from aegis_core.health.models import ComponentHealth
+
+from aegis_database.settings import DatabaseSettings
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import FastAPI
 
 
 async def health_check() -> ComponentHealth:
-    return ComponentHealth(name="database", status=HealthStatus.HEALTHY, message="loaded")
+    from aegis_database.health import check_database
+
+    return await check_database()
+
+
+def dashboard_card(health: ComponentHealth) -> DashboardCard:
+    from aegis_database.health import dashboard_card as card
+
+    return card(health)
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """Close the pools on shutdown so PostgreSQL sees clean disconnects."""
+    try:
+        yield
+    finally:
+        from aegis_database.engine import dispose_async_engines
+
+        await dispose_async_engines()
+
+
+def cli() -> typer.Typer:
+    from aegis_database.cli import app
+
+    return app
 
 
 component = Component(
@@ -17,5 +56,13 @@ component = Component(
     supports_core=">=0.1,<0.2",
     description="SQLModel persistence: SQLite by default, PostgreSQL by DATABASE_URL.",
     requires=(),
+    settings=DatabaseSettings,
     health_check=health_check,
+    lifespan=lifespan,
+    cli=cli,
+    dashboard_card=dashboard_card,
+    extras={
+        "migrations_entry_point_group": "aegis.migrations",
+        "cli_aliases": ("db",),
+    },
 )

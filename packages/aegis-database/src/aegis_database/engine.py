@@ -1,0 +1,127 @@
+"""One sync and one async engine per process, built from `DATABASE_URL`.
+
+Engines own connection pools, so they are created once and shared; `dispose_engines()` closes
+them (app shutdown, tests that switch databases).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, create_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from aegis_database.settings import DatabaseSettings, get_settings
+from aegis_database.urls import async_url, sqlite_path, sync_url
+
+_lock = threading.Lock()
+_sync: dict[str, Engine] = {}
+_async: dict[str, AsyncEngine] = {}
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide sync engine for `url` (default: `DATABASE_URL`)."""
+    settings = get_settings()
+    target = sync_url(url or settings.DATABASE_URL)
+    key = target.render_as_string(hide_password=False)
+    with _lock:
+        if key not in _sync:
+            _sync[key] = build_engine(target, settings)
+        return _sync[key]
+
+
+def get_async_engine(url: str | None = None) -> AsyncEngine:
+    """The process-wide async engine for `url` (default: `DATABASE_URL`)."""
+    settings = get_settings()
+    target = async_url(url or settings.DATABASE_URL)
+    key = target.render_as_string(hide_password=False)
+    with _lock:
+        if key not in _async:
+            _async[key] = build_async_engine(target, settings)
+        return _async[key]
+
+
+def build_engine(url: URL, settings: DatabaseSettings, *, pooled: bool = True) -> Engine:
+    """A new sync engine with our connect timeout and SQLite fixes (callers own it)."""
+    prepare_sqlite_folder(url)
+    options: dict[str, Any] = {"echo": settings.DATABASE_ECHO, **_pool_options(url, pooled)}
+    engine = create_engine(url, connect_args=connect_args(url, settings), **options)
+    _enable_sqlite_foreign_keys(engine)
+    return engine
+
+
+def build_async_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
+    prepare_sqlite_folder(url)
+    engine = create_async_engine(
+        url,
+        echo=settings.DATABASE_ECHO,
+        connect_args=connect_args(url, settings),
+        **_pool_options(url, pooled=True),
+    )
+    _enable_sqlite_foreign_keys(engine.sync_engine)
+    return engine
+
+
+def connect_args(url: URL, settings: DatabaseSettings) -> dict[str, Any]:
+    """Bound every connect so nothing (health, CLI, requests) waits forever on a dead server."""
+    timeout = settings.DATABASE_CONNECT_TIMEOUT
+    if url.get_backend_name() == "sqlite":
+        # check_same_thread: FastAPI runs sync dependencies in a thread pool.
+        return {"timeout": timeout, "check_same_thread": False}
+    if url.get_backend_name() == "postgresql" and url.get_driver_name().startswith("psycopg"):
+        return {"connect_timeout": max(1, math.ceil(timeout))}
+    return {}
+
+
+def _pool_options(url: URL, pooled: bool) -> dict[str, Any]:
+    if not pooled:
+        return {"poolclass": NullPool}
+    if url.get_backend_name() == "sqlite":
+        return {}
+    return {"pool_pre_ping": True}
+
+
+def prepare_sqlite_folder(url: URL) -> None:
+    """SQLite creates the file but not its folder: create `data/` so the default just works."""
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+    """SQLite ignores FOREIGN KEY constraints unless asked, unlike PostgreSQL; ask."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def dispose_engines() -> None:
+    """Close every pool and forget the engines (and the cached settings)."""
+    with _lock:
+        engines, async_engines = list(_sync.values()), list(_async.values())
+        _sync.clear()
+        _async.clear()
+    for engine in engines:
+        engine.dispose()
+    for async_engine in async_engines:
+        async_engine.sync_engine.dispose()
+    get_settings.cache_clear()
+
+
+async def dispose_async_engines() -> None:
+    """Like `dispose_engines`, but awaits the async pools' close (use inside a loop)."""
+    with _lock:
+        async_engines = list(_async.values())
+        _async.clear()
+    for engine in async_engines:
+        await engine.dispose()
+    dispose_engines()

@@ -1,0 +1,135 @@
+"""Database health: connect, `SELECT 1`, time it; never hang, always say which database.
+
+The probe runs in a thread with its own unpooled engine (so a starved pool cannot make health
+lie) and is bounded twice: the driver's connect timeout ends the thread, and
+`DATABASE_HEALTH_TIMEOUT` ends the wait, so `/health` answers even if the server never does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aegis_core.component import DashboardCard
+from aegis_core.health.models import ComponentHealth, HealthStatus
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+
+from aegis_database.engine import build_engine
+from aegis_database.paths import project_dir
+from aegis_database.settings import DatabaseSettings, get_settings
+from aegis_database.urls import describe, mask, sqlite_path, sync_url
+
+
+@dataclass(frozen=True)
+class Probe:
+    latency_ms: float
+    server_version: str | None
+
+
+async def check_database(settings: DatabaseSettings | None = None) -> ComponentHealth:
+    """Healthy when `SELECT 1` answers; unhealthy with the reason (one line) otherwise."""
+    settings = settings or get_settings()
+    url = sync_url(settings.DATABASE_URL)
+    metadata = _static_metadata(url)
+    timeout = settings.DATABASE_HEALTH_TIMEOUT
+    try:
+        probe = await asyncio.wait_for(asyncio.to_thread(_probe, url, settings), timeout)
+    except TimeoutError:
+        return _unhealthy(f"{describe(url)} did not answer within {timeout:g}s", metadata)
+    except Exception as exc:
+        return _unhealthy(f"cannot reach {describe(url)}: {one_line(exc)}", metadata)
+    metadata.update(_file_metadata(url))
+    metadata["latency_ms"] = probe.latency_ms
+    if probe.server_version:
+        metadata["server_version"] = probe.server_version
+    return ComponentHealth(
+        name="database",
+        status=HealthStatus.HEALTHY,
+        message=_healthy_message(url, probe, metadata),
+        metadata=metadata,
+    )
+
+
+def _probe(url: URL, settings: DatabaseSettings) -> Probe:
+    engine = build_engine(url, settings, pooled=False)
+    try:
+        started = time.perf_counter()
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1")).scalar_one()
+            latency = round((time.perf_counter() - started) * 1000, 2)
+            info = connection.dialect.server_version_info
+        version = ".".join(str(part) for part in info) if info else None
+        return Probe(latency_ms=latency, server_version=version)
+    finally:
+        engine.dispose()
+
+
+def _static_metadata(url: URL) -> dict[str, Any]:
+    return {"dialect": url.get_backend_name(), "driver": url.get_driver_name(), "url": mask(url)}
+
+
+def _file_metadata(url: URL) -> dict[str, Any]:
+    path = sqlite_path(url)
+    if path is None:
+        return {}
+    size = path.stat().st_size if path.exists() else 0
+    return {"path": str(path), "size_bytes": size, "size": human_size(size)}
+
+
+def _healthy_message(url: URL, probe: Probe, metadata: dict[str, Any]) -> str:
+    where = describe(url)
+    if "size" in metadata:
+        where = f"sqlite {display_path(Path(metadata['path']))} ({metadata['size']})"
+    elif probe.server_version:
+        location = describe(url).split(" ", 1)[1]
+        where = f"{url.get_backend_name()} {probe.server_version} at {location}"
+    return f"{where}: SELECT 1 in {probe.latency_ms:g} ms"
+
+
+def display_path(path: Path) -> str:
+    """Relative to the project when inside it (`data/app.db`), else absolute."""
+    try:
+        return str(path.relative_to(project_dir()))
+    except ValueError:
+        return str(path)
+
+
+def _unhealthy(message: str, metadata: dict[str, Any]) -> ComponentHealth:
+    return ComponentHealth(
+        name="database", status=HealthStatus.UNHEALTHY, message=message, metadata=metadata
+    )
+
+
+def one_line(exc: BaseException) -> str:
+    """Drivers put SQL, hints and URLs on extra lines; keep the first, meaningful one."""
+    original = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    return lines[0] if lines else type(original).__name__
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"  # pragma: no cover
+
+
+def dashboard_card(health: ComponentHealth) -> DashboardCard:
+    """Status first, then where the data lives and how fast it answers."""
+    meta = health.metadata
+    rows: list[tuple[str, str]] = [("status", f"{health.status}: {health.message}")]
+    rows.append(("engine", f"{meta.get('dialect', '?')} ({meta.get('driver', '?')})"))
+    rows.append(("location", str(meta.get("path") or meta.get("url", "?"))))
+    if "size" in meta:
+        rows.append(("size", str(meta["size"])))
+    if "server_version" in meta and "size" not in meta:
+        rows.append(("server", str(meta["server_version"])))
+    if "latency_ms" in meta:
+        rows.append(("SELECT 1", f"{meta['latency_ms']} ms"))
+    return DashboardCard(title="Database", rows=rows)
