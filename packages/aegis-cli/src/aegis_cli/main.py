@@ -62,7 +62,7 @@ def init(
     from aegis_cli.commands import init as command
     from aegis_cli.interactive import ask_selection
 
-    interactive = sys.stdin.isatty() and not (no_interactive or yes or dry_run)
+    interactive = sys.stdin.isatty() and not (no_interactive or yes)
     if interactive and components is None and services is None:
         components, services = ask_selection()
     plan = command.plan_init(name, output_dir, components, services, python)
