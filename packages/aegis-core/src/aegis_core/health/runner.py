@@ -1,40 +1,76 @@
 """Run every health check concurrently, each bounded by a timeout.
 
 A check that hangs or raises reports `unhealthy` with the reason; it never hangs the endpoint.
-Checks must be async and must not block the event loop (wrap blocking I/O in
-`asyncio.to_thread`), or the timeout cannot interrupt them.
+The timeout is a hard deadline: a check still running at the deadline is cancelled but *not*
+waited for (`asyncio.wait_for` would wait, and a check that swallows the cancellation would
+hang `/health` with it). Checks must be async and must not block the event loop (wrap blocking
+I/O in `asyncio.to_thread`), or no timeout can interrupt them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from aegis_core._version import __version__ as core_version
 from aegis_core.component import ComponentKind, HealthCheck
 from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthStatus
 
+logger = logging.getLogger("aegis.health")
+
 
 async def run_check(name: str, check: HealthCheck, timeout: float) -> ComponentHealth:
+    """Run one check within `timeout` seconds; always returns, with the time it took."""
     started = time.perf_counter()
-    try:
-        result = await asyncio.wait_for(check(), timeout)
-    except TimeoutError:
-        result = ComponentHealth(
-            name=name,
-            status=HealthStatus.UNHEALTHY,
-            message=f"health check did not answer within {timeout:g}s",
-        )
-    except Exception as exc:
-        result = ComponentHealth(
-            name=name,
-            status=HealthStatus.UNHEALTHY,
-            message=f"health check failed: {type(exc).__name__}: {exc}",
-        )
+    result = await _bounded(name, check, timeout)
     elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return result.model_copy(update={"name": name, "response_time_ms": elapsed_ms}).propagated()
+
+
+async def _bounded(name: str, check: HealthCheck, timeout: float) -> ComponentHealth:
+    try:
+        task = asyncio.ensure_future(check())
+    except Exception as exc:  # the check raised before returning an awaitable
+        return _failed(name, exc)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except asyncio.CancelledError:  # the request went away: do not leave the check running
+        task.cancel()
+        raise
+    if not done:
+        task.cancel()
+        task.add_done_callback(_discard_outcome)
+        return _unhealthy(name, f"health check did not answer within {timeout:g}s")
+    if task.cancelled():
+        return _unhealthy(name, "health check was cancelled")
+    if (error := task.exception()) is not None:
+        return _failed(name, error)
+    return _validated(name, task.result())
+
+
+def _validated(name: str, result: Any) -> ComponentHealth:
+    if isinstance(result, ComponentHealth):
+        return result
+    return _unhealthy(name, f"health check returned {type(result).__name__}, not ComponentHealth")
+
+
+def _failed(name: str, exc: BaseException) -> ComponentHealth:
+    logger.warning("health check %s failed: %s: %s", name, type(exc).__name__, exc)
+    return _unhealthy(name, f"health check failed: {type(exc).__name__}: {exc}")
+
+
+def _unhealthy(name: str, message: str) -> ComponentHealth:
+    return ComponentHealth(name=name, status=HealthStatus.UNHEALTHY, message=message)
+
+
+def _discard_outcome(task: asyncio.Future[Any]) -> None:
+    """Retrieve a timed-out check's late outcome so asyncio does not log it as unhandled."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def run_all(
