@@ -56,7 +56,6 @@ def create_app(
         from aegis_core.dashboard import mount_dashboard
 
         mount_dashboard(app, runtime)
-        runtime.dashboard_mounted = True
     return app
 
 
@@ -79,7 +78,7 @@ def _lifespan(runtime: AegisRuntime, hooks: ProjectHooks) -> Lifespan:
             if runtime.dashboard_mounted:
                 from aegis_core.dashboard import dashboard_lifespan
 
-                await stack.enter_async_context(dashboard_lifespan())
+                await stack.enter_async_context(dashboard_lifespan(runtime.dashboard_sessions))
             for component in runtime.discovered.active:
                 if component.lifespan is not None:
                     await stack.enter_async_context(component.lifespan(app))

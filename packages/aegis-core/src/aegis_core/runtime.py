@@ -6,6 +6,7 @@ Stored on `app.state.aegis`; the health router, the dashboard and tests all read
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aegis_core.component import ComponentKind, HealthCheck
 from aegis_core.discovery import ComponentProblem, DiscoveredComponents, ProblemKind
@@ -14,12 +15,17 @@ from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthStat
 from aegis_core.health.runner import run_all
 from aegis_core.settings import CoreSettings
 
+if TYPE_CHECKING:
+    from aegis_core.dashboard.refresh import Sessions
+
 
 @dataclass
 class AegisRuntime:
     settings: CoreSettings
     discovered: DiscoveredComponents
     dashboard_mounted: bool = False
+    dashboard_sessions: Sessions | None = None
+    """The dashboard's browser sessions (set by `mount_dashboard`), reported by `/health`."""
     extra_checks: dict[str, tuple[ComponentKind, HealthCheck]] = field(default_factory=dict)
 
     def health_checks(self) -> dict[str, tuple[ComponentKind, HealthCheck]]:
@@ -27,7 +33,9 @@ class AegisRuntime:
             "backend": ("component", backend_health),
             "frontend": (
                 "component",
-                frontend_health_check(self.settings.DASHBOARD_PATH, self.dashboard_mounted),
+                frontend_health_check(
+                    self.settings.DASHBOARD_PATH, self.dashboard_mounted, self.dashboard_sessions
+                ),
             ),
         }
         for component in self.discovered.active:

@@ -1,0 +1,175 @@
+"""One dashboard card per component: what it says (plain data) and how it looks (Flet).
+
+A component may describe its own card through `Component.dashboard_card(health)`; everything
+else gets a default card built from the health's message, metadata and sub-components. The
+content step is kept free of Flet so it can be tested (and reused) without a UI session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import flet as ft
+
+from aegis_core.component import Component, DashboardCard
+from aegis_core.health.models import ComponentHealth, HealthStatus
+
+logger = logging.getLogger("aegis.dashboard")
+
+MAX_ROWS = 6
+"""A card is a glance, not a report: `/health/detailed` has everything."""
+MAX_VALUE_CHARS = 60
+
+NOISY_KEYS = frozenset({"pid", "problem", "traceback", "timestamp"})
+"""Metadata that means nothing at a glance (the problem kind is already in the message)."""
+
+UNIT_SUFFIXES = {
+    "_percent": "%",
+    "_ms": " ms",
+    "_mb": " MB",
+    "_gb": " GB",
+    "_seconds": " s",
+}
+
+STATUS_COLORS: Mapping[HealthStatus, str] = {
+    HealthStatus.HEALTHY: ft.Colors.GREEN_600,
+    HealthStatus.INFO: ft.Colors.BLUE_600,
+    HealthStatus.WARNING: ft.Colors.AMBER_700,
+    HealthStatus.UNHEALTHY: ft.Colors.RED_600,
+}
+
+
+@dataclass(frozen=True)
+class CardContent:
+    """Everything one card shows, decided before any Flet control is built."""
+
+    name: str
+    title: str
+    status: HealthStatus
+    message: str
+    rows: tuple[tuple[str, str], ...]
+
+
+# --- content -------------------------------------------------------------------------------
+
+
+def card_content(health: ComponentHealth, component: Component | None) -> CardContent:
+    """The component's own card when it provides one, else the default; never raises.
+
+    A component's card builder is third-party code running inside our UI loop: if it fails,
+    the default card is shown and the failure logged, so one bad plugin never blanks the page.
+    """
+    card = _component_card(health, component) or default_card(health)
+    return CardContent(
+        name=health.name,
+        title=card.title or health.name,
+        status=health.status,
+        message=health.message,
+        rows=tuple((str(k), _clip(str(v))) for k, v in card.rows)[:MAX_ROWS],
+    )
+
+
+def _component_card(health: ComponentHealth, component: Component | None) -> DashboardCard | None:
+    if component is None or component.dashboard_card is None:
+        return None
+    try:
+        card = component.dashboard_card(health)
+    except Exception:
+        logger.exception("dashboard card of %s failed; showing the default card", health.name)
+        return None
+    if not isinstance(card, DashboardCard):
+        logger.warning("dashboard card of %s is not a DashboardCard; ignored", health.name)
+        return None
+    return card
+
+
+def default_card(health: ComponentHealth) -> DashboardCard:
+    """Title, version, then readable metadata, then the sub-components' statuses."""
+    rows: list[tuple[str, str]] = []
+    if health.version:
+        rows.append(("Version", health.version))
+    rows.extend(metadata_rows(health.metadata))
+    rows.extend((sub.name, str(sub.status)) for sub in health.sub_components.values())
+    return DashboardCard(title=health.name.replace("_", " ").title(), rows=rows[:MAX_ROWS])
+
+
+def metadata_rows(metadata: Mapping[str, object]) -> Iterable[tuple[str, str]]:
+    """Scalar metadata as (label, value) rows; nested structures and noise are skipped."""
+    for key, value in metadata.items():
+        if key in NOISY_KEYS or value is None or isinstance(value, dict | list | tuple | set):
+            continue
+        label, unit = split_unit(key)
+        yield label, format_value(value) + unit
+
+
+def split_unit(key: str) -> tuple[str, str]:
+    """`process_rss_mb` → (`Process rss`, ` MB`): the unit moves from the name to the value."""
+    for suffix, unit in UNIT_SUFFIXES.items():
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return _label(key.removesuffix(suffix)), unit
+    return _label(key), ""
+
+
+def _label(key: str) -> str:
+    words = key.replace("-", "_").split("_")
+    return " ".join(w for w in words if w).capitalize()
+
+
+def format_value(value: object) -> str:
+    """Numbers readable at a glance: thousands separators, at most one decimal."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    return _clip(str(value))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+# --- Flet controls -------------------------------------------------------------------------
+
+
+def status_badge(status: HealthStatus, size: int = 12) -> ft.Control:
+    """The coloured status pill used on cards and in the header."""
+    return ft.Container(
+        content=ft.Text(str(status).upper(), size=size, weight=ft.FontWeight.BOLD, color="white"),
+        bgcolor=STATUS_COLORS[status],
+        padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+        border_radius=12,
+    )
+
+
+def card_control(content: CardContent) -> ft.Control:
+    """A Material card: title and status on top, the message, then the key/value rows."""
+    header = ft.Row(
+        [
+            ft.Text(content.title, size=18, weight=ft.FontWeight.BOLD, expand=True),
+            status_badge(content.status),
+        ],
+    )
+    body: list[ft.Control] = [header]
+    if content.message:
+        body.append(ft.Text(content.message, size=13, color=ft.Colors.ON_SURFACE_VARIANT))
+    if content.rows:
+        body.append(ft.Divider(height=8))
+        body.extend(_row_control(label, value) for label, value in content.rows)
+    return ft.Card(
+        content=ft.Container(content=ft.Column(body, spacing=6), padding=16),
+        key=content.name,
+        col={"xs": 12, "md": 6, "xl": 4},
+    )
+
+
+def _row_control(label: str, value: str) -> ft.Control:
+    return ft.Row(
+        [
+            ft.Text(label, size=13, color=ft.Colors.ON_SURFACE_VARIANT, expand=True),
+            ft.Text(value, size=13, weight=ft.FontWeight.W_500),
+        ],
+    )
