@@ -72,7 +72,7 @@ def discover_components(enabled: frozenset[str] | None = None) -> DiscoveredComp
 
 @lru_cache(maxsize=8)
 def _discover(enabled: frozenset[str] | None) -> DiscoveredComponents:
-    candidates: list[Component] = []
+    candidates: list[tuple[Component, str]] = []
     problems: list[ComponentProblem] = []
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         package = _package_of(ep)
@@ -87,14 +87,19 @@ def _discover(enabled: frozenset[str] | None) -> DiscoveredComponents:
         if problem is not None:
             problems.append(problem)
         elif component is not None:
-            candidates.append(component)
+            candidates.append((component, package))
 
-    active, missing = _resolve_requirements(candidates)
+    active, missing = _resolve_requirements(candidates, problems)
     problems.extend(missing)
     for problem in problems:
         if problem.kind is not ProblemKind.DISABLED:
             logger.warning("component %s not loaded: %s", problem.name, problem.message)
     return DiscoveredComponents(tuple(active), tuple(problems))
+
+
+def clear_cache() -> None:
+    """Forget what was discovered: for tests and tools that install packages at runtime."""
+    _discover.cache_clear()
 
 
 def _package_of(ep: EntryPoint) -> str:
@@ -138,7 +143,7 @@ def check_core_compatibility(component: Component, package: str) -> ComponentPro
 
 
 def _resolve_requirements(
-    candidates: list[Component],
+    candidates: list[tuple[Component, str]], earlier: list[ComponentProblem]
 ) -> tuple[list[Component], list[ComponentProblem]]:
     """Drop components whose requirements are not loaded, repeating until stable."""
     active = list(candidates)
@@ -146,20 +151,35 @@ def _resolve_requirements(
     changed = True
     while changed:
         changed = False
-        names = {c.name for c in active}
-        for component in list(active):
+        names = {c.name for c, _ in active}
+        for component, package in list(active):
             missing = [r for r in component.requires if r not in names]
             if missing:
-                active.remove(component)
+                active.remove((component, package))
                 problems.append(
                     ComponentProblem(
                         component.name,
-                        f"aegis-{component.name}",
+                        package,
                         ProblemKind.MISSING_REQUIREMENT,
-                        f"needs {', '.join(missing)}, which is not loaded "
-                        f"(aegis add {','.join(missing)})",
+                        _missing_message(missing, [*earlier, *problems]),
                         component.version,
                     )
                 )
                 changed = True
-    return active, problems
+    return [c for c, _ in active], problems
+
+
+def _missing_message(missing: list[str], problems: list[ComponentProblem]) -> str:
+    """Say how to fix it: enable what is filtered out, repair what failed, add what is absent."""
+    kinds = {p.name: p.kind for p in problems}
+    off = [m for m in missing if kinds.get(m) is ProblemKind.DISABLED]
+    failed = [m for m in missing if m in kinds and m not in off]
+    absent = [m for m in missing if m not in kinds]
+    fixes = []
+    if off:
+        fixes.append(f"add {', '.join(off)} to {ENABLED_ENV}")
+    if failed:
+        fixes.append(f"fix {', '.join(failed)}, which failed to load")
+    if absent:
+        fixes.append(f"aegis add {','.join(absent)}")
+    return f"needs {', '.join(missing)}, which is not loaded ({'; '.join(fixes)})"

@@ -90,7 +90,8 @@ def import_optional(name: str) -> ModuleType | None:
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        if exc.name is not None and name.startswith(exc.name):
+        missing = exc.name
+        if missing is not None and (name == missing or name.startswith(missing + ".")):
             return None
         raise
 

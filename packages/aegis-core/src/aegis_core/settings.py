@@ -7,6 +7,7 @@ project's class with those of the installed components so `settings.REDIS_URL` j
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal, TypeVar
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,9 +36,21 @@ def compose_settings(project_settings: type[S]) -> S:
     """An instance of the project's settings class extended with every loaded component's."""
     from aegis_core.discovery import discover_components
 
-    extra = [c.settings for c in discover_components().active if c.settings is not None]
-    extra = [cls for cls in extra if not issubclass(project_settings, cls)]
-    if not extra:
-        return project_settings()
-    merged = type(project_settings.__name__, (project_settings, *extra), {})
-    return merged()  # type: ignore[no-any-return]
+    found = [c.settings for c in discover_components().active if c.settings is not None]
+    return merge_settings(project_settings, found)()
+
+
+def merge_settings(project_settings: type[S], extra: Iterable[type[BaseSettings]]) -> type[S]:
+    """One class with the fields of `project_settings` and of each `extra` class.
+
+    The project's own `model_config` wins explicitly: pydantic would otherwise let the last
+    base's config (e.g. a component's `env_prefix`) apply to every field, core ones included.
+    Classes the project already inherits, and duplicates, are skipped (a repeated base is a
+    TypeError).
+    """
+    bases = [cls for cls in dict.fromkeys(extra) if not issubclass(project_settings, cls)]
+    if not bases:
+        return project_settings
+    namespace = {"model_config": SettingsConfigDict(**project_settings.model_config)}
+    merged: type[S] = type(project_settings.__name__, (project_settings, *bases), namespace)
+    return merged

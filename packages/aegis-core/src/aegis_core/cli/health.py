@@ -31,7 +31,9 @@ def server_url(url: str | None) -> str:
         return url.rstrip("/")
     if env_url := os.environ.get("AEGIS_SERVER_URL"):
         return env_url.rstrip("/")
-    return f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+    from aegis_core.settings import CoreSettings
+
+    return f"http://127.0.0.1:{CoreSettings().PORT}"  # $PORT or .env, like `serve`
 
 
 def fetch(path: str, url: str | None, timeout: float) -> httpx.Response:
@@ -40,7 +42,6 @@ def fetch(path: str, url: str | None, timeout: float) -> httpx.Response:
         response = httpx.get(f"{base}{path}", timeout=timeout)
     except httpx.HTTPError as exc:
         fail(f"cannot reach the server at {base} ({type(exc).__name__}); start it with `serve`")
-        raise  # unreachable: fail() exits
     if response.status_code not in (200, 503):
         fail(f"{base}{path} answered HTTP {response.status_code}; is this an Aegis app?")
     return response
@@ -59,7 +60,6 @@ def status(
         health = DetailedHealth.model_validate(response.json())
     except (ValueError, ValidationError) as exc:
         fail(f"the server's health reply is not valid: {str(exc).splitlines()[0]}")
-        raise
     if as_json:
         payload = health if detailed else health.summary()
         typer.echo(payload.model_dump_json(indent=2))

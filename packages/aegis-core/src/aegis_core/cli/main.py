@@ -18,8 +18,11 @@ from aegis_core.discovery import discover_components
 
 logger = logging.getLogger("aegis.cli")
 
+CORE_COMMANDS = frozenset({"health", "serve", "components"})
+
 
 def build_cli(name: str = "app", *, app_module: str = "app.main:app") -> typer.Typer:
+    """The project CLI: core commands, then one sub-app per loaded component with a CLI."""
     cli = typer.Typer(
         name=name,
         help=f"{name}: manage and inspect this Aegis project.",
@@ -32,6 +35,9 @@ def build_cli(name: str = "app", *, app_module: str = "app.main:app") -> typer.T
     cli.command("components")(components_cmd.components)
     for component in discover_components().active:
         if component.cli is None:
+            continue
+        if component.name in CORE_COMMANDS:  # would silently shadow a core command
+            logger.warning("component %s: its CLI clashes with a core command", component.name)
             continue
         try:
             sub_app = component.cli()

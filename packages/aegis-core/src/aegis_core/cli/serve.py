@@ -10,13 +10,27 @@ import typer
 
 def make_serve(app_module: str) -> Callable[..., None]:
     def serve(
-        host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+        host: Annotated[
+            str | None, typer.Option(help="Interface to bind. Default: $HOST or 127.0.0.1.")
+        ] = None,
+        port: Annotated[
+            int | None,
+            typer.Option(help="Port to listen on. Default: $PORT or 8000.", min=1, max=65535),
+        ] = None,
         reload: Annotated[bool, typer.Option(help="Restart on code changes (dev).")] = False,
     ) -> None:
         """Serve the API, /health and the /dashboard with uvicorn."""
         import uvicorn
 
-        uvicorn.run(app_module, host=host, port=port, reload=reload)
+        from aegis_core.settings import CoreSettings
+
+        # The same HOST/PORT the app's settings (and `health status`) read, .env included.
+        settings = CoreSettings()
+        uvicorn.run(
+            app_module,
+            host=host or settings.HOST,
+            port=port or settings.PORT,
+            reload=reload,
+        )
 
     return serve

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 SHARED_REDIS = ("127.0.0.1", 6379)
@@ -91,7 +91,8 @@ def ensure_postgres(database: str = "test") -> str:
     return f"postgresql://{user}@127.0.0.1:5432/{database}"
 
 
-def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:  # type: ignore[no-untyped-def]
+def wait_until(predicate: Callable[[], object], timeout: float, interval: float = 0.05) -> bool:
+    """Poll `predicate` until it is truthy or `timeout` seconds pass; its last verdict."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
