@@ -1,6 +1,13 @@
+"""The component contract: discovered, cheap to import, wired to health, API, CLI, dashboard."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
 from aegis_core.discovery import discover_components
-from aegis_core.health.models import HealthStatus
-from aegis_worker.component import component, health_check
+from aegis_worker.component import component
+from aegis_worker.settings import WorkerConfig
 
 
 def test_discovered_through_entry_point() -> None:
@@ -8,5 +15,26 @@ def test_discovered_through_entry_point() -> None:
     assert found.get("worker") is component
 
 
-async def test_reports_healthy() -> None:
-    assert (await health_check()).status is HealthStatus.HEALTHY
+def test_contract_parts_are_all_provided() -> None:
+    assert component.settings is WorkerConfig
+    assert component.routers is not None and component.cli is not None
+    assert component.health_check is not None and component.dashboard_card is not None
+    assert component.lifespan is not None
+
+
+def test_importing_the_component_does_not_import_arq_or_redis() -> None:
+    """Discovery imports every component at each app/CLI start; arq must wait until used."""
+    code = (
+        "import sys, aegis_worker.component, aegis_worker; "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'arq', 'redis'}); "
+        "print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_get_queue_pool_is_exported_lazily() -> None:
+    import aegis_worker
+    from aegis_worker.pools import get_queue_pool
+
+    assert aegis_worker.get_queue_pool is get_queue_pool

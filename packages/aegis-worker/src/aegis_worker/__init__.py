@@ -1,5 +1,26 @@
-"""aegis-worker: Background jobs with arq on Redis."""
+"""aegis-worker: background jobs with arq on Redis.
+
+`from aegis_worker import get_queue_pool` works, but importing this package stays cheap: the
+entry point `aegis_worker.component:component` runs this file in every app start, so arq is
+imported only when `get_queue_pool` is first used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from aegis_worker.component import component
+from aegis_worker.settings import Settings, WorkerConfig
 
-__all__ = ["component"]
+if TYPE_CHECKING:
+    from aegis_worker.pools import get_queue_pool
+
+__all__ = ["Settings", "WorkerConfig", "component", "get_queue_pool"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "get_queue_pool":
+        from aegis_worker.pools import get_queue_pool
+
+        return get_queue_pool
+    raise AttributeError(f"module 'aegis_worker' has no attribute {name!r}")

@@ -1,0 +1,78 @@
+"""Redis connections with bounded timeouts, and one-line descriptions of what went wrong.
+
+arq's own `create_pool` retries five times a second apart before it gives up; a health check or
+an API request cannot wait that long, so we build the `ArqRedis` client ourselves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import suppress
+from urllib.parse import urlsplit, urlunsplit
+
+from arq.connections import ArqRedis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisError, OSError, asyncio.TimeoutError)
+"""What a lost or missing Redis raises, through redis-py or the socket underneath."""
+
+
+class RedisUnavailable(RuntimeError):
+    """Redis cannot be reached; the message is one line, fit for a user."""
+
+
+def connect(url: str, *, timeout: float, queue_name: str | None = None) -> ArqRedis:
+    """A lazy client (nothing is sent until the first command) that never retries silently."""
+    client: ArqRedis = ArqRedis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+        retry_on_timeout=False,
+    )
+    if queue_name is not None:
+        client.default_queue_name = queue_name
+    return client
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return urlunsplit(parts._replace(netloc=f"{user}{host}{port}"))
+
+
+def describe(exc: BaseException) -> str:
+    """`ConnectionError: Error 111 connecting to …` without the traceback."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def unavailable(url: str, exc: BaseException) -> RedisUnavailable:
+    return RedisUnavailable(f"cannot reach Redis at {redact(url)} ({describe(exc)})")
+
+
+async def ping(url: str, *, timeout: float) -> None:
+    """Raise `RedisUnavailable` unless Redis answers PING within `timeout` seconds."""
+    try:
+        client = connect(url, timeout=timeout)
+    except ValueError as exc:  # a malformed URL
+        raise RedisUnavailable(f"invalid REDIS_URL {redact(url)!r}: {exc}") from None
+    try:
+        await asyncio.wait_for(client.ping(), timeout + 0.5)
+    except REDIS_ERRORS as exc:
+        raise unavailable(url, exc) from None
+    finally:
+        await close(client)
+
+
+async def close(client: ArqRedis) -> None:
+    """Close a client whose server may already be gone."""
+    with suppress(*REDIS_ERRORS):
+        await client.aclose(close_connection_pool=True)

@@ -1,0 +1,98 @@
+"""The worker's health and dashboard card, both built from one `status.Snapshot`.
+
+Rules: Redis down → unhealthy. A queue with jobs due and no live worker → unhealthy (work is
+piling up). An idle queue with no worker → info (nothing is wrong yet, but nothing would run).
+"""
+
+from __future__ import annotations
+
+from aegis_core.component import DashboardCard
+from aegis_core.health.models import ComponentHealth, HealthStatus
+
+from aegis_worker.connection import redact
+from aegis_worker.registry import QueueConfigError, load_queues
+from aegis_worker.settings import WorkerConfig
+from aegis_worker.status import QueueState, Snapshot, take_snapshot
+
+RECENT_ON_CARD = 5
+
+
+async def worker_health(config: WorkerConfig | None = None) -> ComponentHealth:
+    """Bounded by `WORKER_REDIS_TIMEOUT` per Redis call, so it answers while Redis is down."""
+    config = config or WorkerConfig()
+    try:
+        queues = load_queues()
+    except QueueConfigError as exc:
+        return ComponentHealth(name="worker", status=HealthStatus.UNHEALTHY, message=str(exc))
+    snapshot = await take_snapshot(config, queues)
+    return health_from_snapshot(snapshot, config, list(queues))
+
+
+def health_from_snapshot(
+    snapshot: Snapshot, config: WorkerConfig, queue_names: list[str]
+) -> ComponentHealth:
+    url = redact(config.REDIS_URL)
+    if snapshot.redis is None:
+        down = f"state unknown: {snapshot.error}"
+        subs = {"redis": _node("redis", HealthStatus.UNHEALTHY, snapshot.error or "unreachable")}
+        subs |= {q: _node(q, HealthStatus.UNHEALTHY, down) for q in queue_names}
+        return ComponentHealth(
+            name="worker",
+            status=HealthStatus.UNHEALTHY,
+            message=snapshot.error or "Redis unreachable",
+            metadata={"redis_url": url},
+            sub_components=subs,
+        )
+    redis = snapshot.redis
+    redis_node = _node(
+        "redis",
+        HealthStatus.HEALTHY,
+        f"Redis {redis.version}, {redis.latency_ms:g} ms, {redis.used_memory} used",
+    ).model_copy(update={"response_time_ms": redis.latency_ms, "metadata": vars(redis).copy()})
+    queue_nodes = {q.name: _queue_health(q) for q in snapshot.queues}
+    waiting = sum(q.ready for q in snapshot.queues)
+    workers = sum(q.workers for q in snapshot.queues)
+    return ComponentHealth(
+        name="worker",
+        status=HealthStatus.HEALTHY,
+        message=f"{len(queue_nodes)} queues, {waiting} jobs due, {workers} workers alive",
+        metadata={"redis_url": url, "jobs_due": waiting, "workers": workers},
+        sub_components={"redis": redis_node, **queue_nodes},
+    )
+
+
+def _queue_health(queue: QueueState) -> ComponentHealth:
+    counts = f"{queue.ready} due, {queue.deferred} deferred, {queue.workers} workers"
+    if queue.workers:
+        status, message = HealthStatus.HEALTHY, counts
+    elif queue.ready:
+        status = HealthStatus.UNHEALTHY
+        message = f"{queue.ready} jobs due and no live worker (run: worker run {queue.name})"
+    else:
+        status, message = HealthStatus.INFO, f"idle, no worker running ({counts})"
+    metadata = {
+        "redis_key": queue.redis_key,
+        "ready": queue.ready,
+        "deferred": queue.deferred,
+        "workers": queue.workers,
+        "arq": queue.health_check,
+        "recent_jobs": queue.recent,
+    }
+    return _node(queue.name, status, message).model_copy(update={"metadata": metadata})
+
+
+def _node(name: str, status: HealthStatus, message: str) -> ComponentHealth:
+    return ComponentHealth(name=name, status=status, message=message)
+
+
+def dashboard_card(health: ComponentHealth) -> DashboardCard:
+    """Rows: Redis, one per queue (due / workers), and the last few jobs finished."""
+    rows: list[tuple[str, str]] = [("status", f"{health.status}: {health.message}")]
+    recent: list[tuple[str, str]] = []
+    for name, node in health.sub_components.items():
+        rows.append((name, f"{node.status}: {node.message}"))
+        for job in node.metadata.get("recent_jobs", [])[:RECENT_ON_CARD]:
+            mark = "ok" if job.get("success") else "failed"
+            recent.append((f"{name} job", f"{job.get('function')} {mark} {job.get('ms', '?')} ms"))
+    rows += recent[:RECENT_ON_CARD] or [("recent jobs", "none yet")]
+    return DashboardCard(title="Worker", rows=rows)
