@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from aegis_core.discovery import discover_components
 from aegis_core.health.models import HealthStatus
 from aegis_database.component import component, health_check
@@ -11,7 +13,7 @@ def test_discovered_through_entry_point() -> None:
     assert component.cli is not None and component.lifespan is not None
 
 
-async def test_default_database_is_data_app_db_in_the_project(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_default_database_is_data_app_db_in_the_project(tmp_path: Path) -> None:
     result = await health_check()
     assert result.status is HealthStatus.HEALTHY, result.message
     assert (tmp_path / "data" / "app.db").is_file()

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlmodel import Field, SQLModel, select
-
 from aegis_core.testing import run_server
 from aegis_database import async_db_session, db_session, get_engine
 from aegis_database.session import Session
+from sqlmodel import Field, SQLModel, select
 
 
 class Note(SQLModel, table=True):
@@ -24,7 +23,7 @@ class Note(SQLModel, table=True):
 
 @pytest.fixture
 def notes_table(db_url: str) -> str:
-    SQLModel.metadata.create_all(get_engine(), tables=[Note.__table__])  # type: ignore[list-item]
+    SQLModel.metadata.create_all(get_engine(), tables=[SQLModel.metadata.tables["aegis_test_note"]])
     return db_url
 
 

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from aegis_database.urls import DatabaseUrlError, async_url, describe, mask, sync_url
 
 

@@ -14,11 +14,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
-from sqlalchemy import create_engine
-from sqlalchemy.pool import NullPool
 
+from aegis_database.engine import build_engine
 from aegis_database.migrations.config import MigrationLayout, alembic_config
 from aegis_database.migrations.sources import PROJECT_BRANCH, MigrationSourceError
+from aegis_database.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def status() -> list[BranchStatus]:
 
 
 def _current_heads(config: Config) -> tuple[str, ...]:
-    engine = create_engine(config.attributes["aegis_url"], poolclass=NullPool)
+    engine = build_engine(config.attributes["aegis_url"], get_settings(), pooled=False)
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_heads()

@@ -12,10 +12,10 @@ import pkgutil
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine
+from sqlalchemy import MetaData
 from sqlalchemy.engine import URL
-from sqlalchemy.pool import NullPool
 
+from aegis_database.engine import build_engine
 from aegis_database.migrations.sources import MigrationSource, discover_sources
 from aegis_database.paths import project_package
 from aegis_database.settings import get_settings
@@ -52,7 +52,7 @@ def run_migrations(
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(url, poolclass=NullPool)
+    engine = build_engine(url, get_settings(), pooled=False)
     try:
         with engine.connect() as connection:
             context.configure(connection=connection, **options)
