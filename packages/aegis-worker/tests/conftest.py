@@ -7,6 +7,7 @@ without seeing each other's jobs; its keys are deleted afterwards (never FLUSHAL
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from aegis_core.testing.services import require
 from aegis_worker.settings import WorkerConfig
 from aegis_worker.testing import WorkerProcess, start_worker
 
@@ -60,9 +62,7 @@ class Project:
         self.workers.append(worker)
         return worker
 
-    def run(
-        self, *args: str, timeout: float = 60, **extra_env: str
-    ) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
         """Run `python -m aegis_worker <args>` to completion."""
         return subprocess.run(
             [sys.executable, "-m", "aegis_worker", *args],
@@ -70,7 +70,7 @@ class Project:
             env={**self.env, **extra_env},
             capture_output=True,
             text=True,
-            timeout=timeout,
+            timeout=60,
         )
 
 
@@ -109,3 +109,9 @@ def _delete_prefix(url: str, prefix: str) -> None:
         client.close()
     except redis.RedisError:
         pass  # the test's own Redis is already gone
+
+
+@pytest.fixture
+def redis_binary() -> None:
+    """Outage tests start and stop their own `redis-server`: fail (CI) or skip without it."""
+    require(shutil.which("redis-server") is not None, "redis-server (apt-get install redis-server)")

@@ -60,7 +60,10 @@ def test_stub_functions_cron_jobs_and_options_are_merged(project: Project) -> No
     ("source", "message"),
     [
         ("def not_async(ctx): ...\nfunctions = [not_async]", "bad entry in functions"),
-        ("class WorkerSettings:\n    queue_name = 'x'\n    functions = []", "may not set queue_name"),
+        (
+            "class WorkerSettings:\n    queue_name = 'x'\n    functions = []",
+            "may not set queue_name",
+        ),
         ("cron_jobs = ['daily']", "cron_jobs entries must be arq.cron"),
         ("import does_not_exist_anywhere", "failed to import"),
         ("X = 1", "lists no tasks"),

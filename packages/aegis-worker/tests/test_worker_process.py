@@ -1,0 +1,150 @@
+"""Real worker OS processes on real Redis: user stubs, cron, kill -9, startup failures."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+from aegis_worker import get_queue_pool
+from aegis_worker.jobs import JobState, find_job
+from aegis_worker.loadtest import wait_for_results
+from aegis_worker.status import take_snapshot
+from aegis_worker.testing import wait_for_workers
+
+if TYPE_CHECKING:
+    from conftest import Project
+
+REPORT_SERVICE = """
+def build_report(report_id: int) -> dict:
+    return {"report_id": report_id, "status": "complete"}
+"""
+
+SYSTEM_STUB = """
+import os
+
+from arq import cron
+
+from {package}.services.reports import build_report
+
+CRON_MARK = os.environ["WORKER_QUEUE_PREFIX"] + ":cron-ran"
+
+
+async def generate_report(ctx, report_id: int) -> dict:
+    return build_report(report_id)
+
+
+async def mark_cron(ctx) -> None:
+    await ctx["redis"].set(CRON_MARK, "yes")
+
+
+functions = [generate_report]
+
+
+class WorkerSettings:
+    cron_jobs = [cron(mark_cron, second=set(range(60)), run_at_startup=True)]
+"""
+
+
+async def test_user_stub_functions_and_cron_jobs_run_in_a_worker_process(
+    project: Project,
+) -> None:
+    project.write("services/reports.py", REPORT_SERVICE)
+    project.write("components/worker/queues/system.py", SYSTEM_STUB.format(package=project.package))
+    worker = project.start_worker("system")
+    pool, _ = await get_queue_pool("system")
+    try:
+        job = await pool.enqueue_job("generate_report", 7)
+        assert job is not None
+        assert await job.result(timeout=20, poll_delay=0.05) == {
+            "report_id": 7,
+            "status": "complete",
+        }
+        mark = f"{project.env['WORKER_QUEUE_PREFIX']}:cron-ran"
+        for _ in range(100):
+            if await pool.get(mark):
+                break
+            await asyncio.sleep(0.05)
+        assert await pool.get(mark) == b"yes", worker.log()
+    finally:
+        await pool.aclose()
+
+
+async def test_kill_9_mid_job_loses_no_job(project: Project) -> None:
+    """Two workers die by SIGKILL mid-run; a third finishes every job, the killed ones retried."""
+    options = {"WORKER_JOB_TIMEOUT": "2", "WORKER_MAX_JOBS": "4"}  # orphans re-run after 12 s
+    config = project.config(**options)
+    pool, queue = await get_queue_pool("load_test")
+    try:
+        slow = await pool.enqueue_job("io_task", delay_ms=1500)
+        assert slow is not None
+        jobs = [slow] + [await pool.enqueue_job("io_task", delay_ms=300) for _ in range(24)]
+        ids = [job.job_id for job in jobs if job is not None]
+        keys = {"load_test": queue}
+
+        first = project.start_worker("load_test", **options)
+        await _until_in_progress(pool, slow.job_id, keys)
+        first.kill9()
+        second = project.start_worker("load_test", **options)
+        await wait_for_workers(config, "load_test")
+        await asyncio.sleep(0.4)  # let it take jobs, then kill it in the middle of them
+        second.kill9()
+        last = project.start_worker("load_test", **options)
+
+        results = await wait_for_results(pool, ids, timeout=60)
+        assert len(results) == len(ids), last.log()
+        assert all(r.success for r in results)
+        tries = {r.job_id: r.job_try for r in results}
+        assert tries[slow.job_id] >= 2
+        assert sum(t > 1 for t in tries.values()) >= 2
+        assert await pool.zcard(queue) == 0
+    finally:
+        await pool.aclose()
+
+
+async def _until_in_progress(pool: object, job_id: str, keys: dict[str, str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if (await find_job(pool, job_id, keys)).state is JobState.IN_PROGRESS:  # type: ignore[arg-type]
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"job {job_id} never started")
+
+
+async def test_sigterm_stops_cleanly_and_the_worker_leaves_at_once(project: Project) -> None:
+    config = project.config(WORKER_HEALTH_CHECK_INTERVAL="30")  # would linger 31 s if not removed
+    worker = project.start_worker("system", WORKER_HEALTH_CHECK_INTERVAL="30")
+    await wait_for_workers(config, "system")
+    assert worker.stop() == 0
+    snapshot = await take_snapshot(config, ["system"])
+    assert snapshot.queues[0].workers == 0
+    assert "Traceback" not in worker.log()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["run"], {"REDIS_URL": "redis://127.0.0.1:1/0"}, "cannot reach Redis at redis://127.0"),
+        (["run"], {"REDIS_URL": "http://nowhere"}, "invalid REDIS_URL 'http://nowhere'"),
+        (["run", "nope"], {}, "unknown queue 'nope'; known queues: system, load_test"),
+    ],
+)
+def test_startup_failures_are_one_line_and_exit_1(
+    project: Project, args: list[str], env: dict[str, str], message: str
+) -> None:
+    started = time.monotonic()
+    done = project.run(*args, **env)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {message}"), done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert time.monotonic() - started < 15
+
+
+def test_a_broken_queue_module_stops_the_worker_with_its_name(project: Project) -> None:
+    project.write("components/worker/queues/system.py", "functions = [print]\n")
+    done = project.run("run")
+    assert done.returncode == 1
+    assert f"Error: {project.package}.components.worker.queues.system" in done.stderr
+    assert "Traceback" not in done.stderr
