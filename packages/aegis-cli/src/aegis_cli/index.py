@@ -1,8 +1,11 @@
 """The Aegis index: where a project gets every aegis-* distribution, never from PyPI.
 
 `AEGIS_INDEX` names it (a folder of wheels, or a simple-index URL). Unset, and running from
-the Aegis repository, the workspace's wheels are built into `.aegis/wheelhouse` and rebuilt
-whenever their sources change, so a fresh clone works with no setup.
+the Aegis repository, the workspace's wheels are built into `.aegis/wheelhouses/<digest>/`, a
+folder named after the digest of their sources, so a fresh clone works with no setup.
+
+Why a folder per digest: a rebuilt wheel keeps its version, and uv caches wheels per index
+URL and file name, so it would serve the old build from its cache; a new folder is a new index.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from aegis_cli.errors import AegisError
 from aegis_cli.paths import workspace_root
 
 INDEX_ENV = "AEGIS_INDEX"
-HASH_FILE = ".source-hash"
+KEEP_WHEELHOUSES = 5
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class AegisIndex:
     format: Literal["flat", "simple"]
 
 
-def resolve_index(*, build: bool = True) -> AegisIndex:
+def resolve_index() -> AegisIndex:
     configured = os.environ.get(INDEX_ENV, "").strip()
     if configured:
         return _from_setting(configured)
@@ -40,10 +43,7 @@ def resolve_index(*, build: bool = True) -> AegisIndex:
             f"no Aegis index: set {INDEX_ENV} to a folder of aegis-* wheels or an index URL",
             hint="PyPI is never used for aegis-* packages: unrelated projects own those names.",
         )
-    wheelhouse = root / ".aegis" / "wheelhouse"
-    if build:
-        ensure_wheelhouse(root, wheelhouse)
-    return AegisIndex(str(wheelhouse), "flat")
+    return AegisIndex(str(ensure_wheelhouse(root)), "flat")
 
 
 def _from_setting(value: str) -> AegisIndex:
@@ -70,36 +70,36 @@ def source_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
-def ensure_wheelhouse(root: Path, wheelhouse: Path) -> bool:
-    """Build the workspace wheels into `wheelhouse` unless they are current. True if built."""
+def ensure_wheelhouse(root: Path) -> Path:
+    """The wheelhouse for the current sources, built when it does not exist yet."""
     from aegis_cli.console import progress
     from aegis_cli.runner import run
 
-    wheelhouse.parent.mkdir(parents=True, exist_ok=True)
-    with open(wheelhouse.parent / "wheelhouse.lock", "w") as lock:
+    parent = root / ".aegis" / "wheelhouses"
+    parent.mkdir(parents=True, exist_ok=True)
+    with open(parent / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent test workers build once
-        wanted = source_hash(root)
-        stamp = wheelhouse / HASH_FILE
-        if stamp.is_file() and stamp.read_text() == wanted:
-            return False
+        wheelhouse = parent / source_hash(root)[:16]
+        if wheelhouse.is_dir():
+            return wheelhouse
         with progress("Building Aegis wheels from this checkout…"):
-            staging = Path(tempfile.mkdtemp(prefix="wheelhouse-", dir=wheelhouse.parent))
+            staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=parent))
             run(
                 ["uv", "build", "--all-packages", "--wheel", "--quiet", "-o", str(staging)],
                 cwd=root,
                 what="build the Aegis wheels",
             )
-            (staging / HASH_FILE).write_text(wanted)
-            shutil.rmtree(wheelhouse, ignore_errors=True)
             staging.rename(wheelhouse)
-            _forget_cached_wheels(root, wheelhouse)
-        return True
+        _prune(parent, keep=wheelhouse)
+        return wheelhouse
 
 
-def _forget_cached_wheels(root: Path, wheelhouse: Path) -> None:
-    """Rebuilt wheels keep their version, and uv would serve its cached copy of the old
-    build to the next project; drop the aegis-* entries from uv's cache."""
-    from aegis_cli.runner import run
-
-    names = sorted({w.name.split("-")[0].replace("_", "-") for w in wheelhouse.glob("*.whl")})
-    run(["uv", "cache", "clean", *names], cwd=root, what="refresh uv's cache of Aegis wheels")
+def _prune(parent: Path, keep: Path) -> None:
+    """Keep the newest few wheelhouses: projects generated from them still resolve."""
+    folders = sorted(
+        (p for p in parent.iterdir() if p.is_dir() and p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in folders[KEEP_WHEELHOUSES - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)

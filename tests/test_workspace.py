@@ -1,0 +1,82 @@
+"""The workspace as published: eight wheels whose metadata stands on its own (workspace links
+vanish from built wheels, so every dependency on another member needs a bounded range)."""
+
+from __future__ import annotations
+
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+from tests.support import run
+
+MEMBERS = {
+    "aegis-core",
+    "aegis-database",
+    "aegis-worker",
+    "aegis-scheduler",
+    "aegis-auth",
+    "aegis-ai",
+    "aegis-ingress",
+    "aegis-cli",
+}
+
+
+def wheel_metadata(wheel: Path) -> dict[str, list[str]]:
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        message = Parser().parsestr(archive.read(name).decode())
+    return {"name": [message["Name"]], "requires": message.get_all("Requires-Dist") or []}
+
+
+def test_eight_wheels_with_bounded_ranges_between_members(aegis_index: str) -> None:
+    wheels = sorted(Path(aegis_index).glob("*.whl"))
+    metadata = [wheel_metadata(w) for w in wheels]
+    assert {m["name"][0] for m in metadata} == MEMBERS
+    for meta in metadata:
+        for raw in meta["requires"]:
+            requirement = Requirement(raw)
+            if requirement.name in MEMBERS:
+                operators = {spec.operator for spec in requirement.specifier}
+                assert operators & {">=", "~=", "=="}, (
+                    f"{meta['name'][0]}: {raw} has no lower bound"
+                )
+                assert operators & {"<", "~=", "=="}, f"{meta['name'][0]}: {raw} has no upper bound"
+
+
+def test_cli_wheel_bundles_the_templates(aegis_index: str) -> None:
+    wheel = next(Path(aegis_index).glob("aegis_cli-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "aegis_cli/templates/project/copier.yml" in names
+
+
+def test_built_wheels_work_outside_the_workspace(aegis_index: str, tmp_path: Path) -> None:
+    """Install every runtime wheel into a project outside the workspace, from the flat index
+    alone, and check each component is discovered and compatible."""
+    packages = sorted(MEMBERS - {"aegis-cli"})
+    pins = "\n".join(f'{p} = {{ index = "aegis" }}' for p in packages)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\nname = "smoke"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        f"dependencies = {packages!r}\n\n"
+        f'[[tool.uv.index]]\nname = "aegis"\nurl = "{aegis_index}"\nformat = "flat"\n\n'
+        f"[tool.uv.sources]\n{pins}\n"
+    )
+    install = run(["uv", "sync", "-q"], cwd=tmp_path)
+    assert install.returncode == 0, install.output
+    lock = (tmp_path / "uv.lock").read_text()
+    for package in packages:
+        assert (
+            f'name = "{package}"\nversion = "0.1.0"\nsource = {{ registry = "{aegis_index}" }}'
+            in lock
+        )
+    script = (
+        "from aegis_core.discovery import discover_components;"
+        "found = discover_components();"
+        "print(sorted(found.names)); print([p.message for p in found.problems])"
+    )
+    result = run([str(tmp_path / ".venv/bin/python"), "-c", script], cwd=tmp_path)
+    assert result.returncode == 0, result.output
+    names, problems = result.stdout.strip().splitlines()
+    assert names == str(sorted(m.removeprefix("aegis-") for m in packages if m != "aegis-core"))
+    assert problems == "[]"
