@@ -103,6 +103,89 @@ def list_services() -> None:
     print_catalog("service")
 
 
+ProjectPathOption = Annotated[
+    Path,
+    typer.Option("--project-path", "-p", help="The project to change (default: this folder)."),
+]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change and change nothing.")
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Proceed even when git shows uncommitted changes.")
+]
+NamesArgument = Annotated[
+    str, typer.Argument(help="Comma list, e.g. 'worker,scheduler[sqlite]'.", show_default=False)
+]
+
+
+@app.command()
+def add(
+    names: NamesArgument,
+    project_path: ProjectPathOption = Path("."),
+    yes: YesOption = False,
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Add components: their aegis-* package (uv add), stubs, compose service, settings."""
+    from aegis_cli.commands.add import run_add
+
+    run_add(names, "component", project_path, yes=yes, dry_run=dry_run, force=force)
+
+
+@app.command("add-service")
+def add_service(
+    names: NamesArgument,
+    project_path: ProjectPathOption = Path("."),
+    yes: YesOption = False,
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Add services (auth, ai), with the components they require."""
+    from aegis_cli.commands.add import run_add
+
+    run_add(names, "service", project_path, yes=yes, dry_run=dry_run, force=force)
+
+
+@app.command()
+def remove(
+    names: NamesArgument,
+    project_path: ProjectPathOption = Path("."),
+    yes: YesOption = False,
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Remove components: package, compose service, settings, and every stub you did not edit."""
+    from aegis_cli.commands.remove import run_remove
+
+    run_remove(names, "component", project_path, yes=yes, dry_run=dry_run, force=force)
+
+
+@app.command("remove-service")
+def remove_service(
+    names: NamesArgument,
+    project_path: ProjectPathOption = Path("."),
+    yes: YesOption = False,
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Remove services; edited files stay and are listed."""
+    from aegis_cli.commands.remove import run_remove
+
+    run_remove(names, "service", project_path, yes=yes, dry_run=dry_run, force=force)
+
+
+@app.command()
+def status(
+    project_path: ProjectPathOption = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Show installed components and services, their versions, and drift with fixes."""
+    from aegis_cli.commands.status import run_status
+
+    run_status(project_path, as_json=as_json)
+
+
 def main() -> None:
     """Entry point: expected failures become one line on stderr and an exit code."""
     try:

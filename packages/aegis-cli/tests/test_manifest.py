@@ -1,0 +1,66 @@
+"""The manifest: readable, strict about its shape, absent when empty."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aegis_cli.errors import AegisError
+from aegis_cli.lifecycle.manifest import MANIFEST, Manifest, Record, file_state, load, sha256
+
+
+def _write(root: Path, data: bytes) -> None:
+    (root / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
+    (root / MANIFEST).write_bytes(data)
+
+
+def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
+    record = Record(
+        kind="component",
+        package="aegis-scheduler",
+        options=["sqlite"],
+        stubs_from="aegis-cli 0.1.0",
+        files={"b.py": sha256("b"), "a.py": sha256("a")},
+        compose=["compose/scheduler.yml"],
+        env_block=sha256("block"),
+    )
+    data = Manifest({"scheduler": record}).dumps()
+    assert data is not None
+    _write(tmp_path, data)
+    assert load(tmp_path).components == {"scheduler": record}
+    text = data.decode()
+    assert text.index('"a.py"') < text.index('"b.py"'), "sorted, so diffs stay small"
+    assert json.loads(text)["format"] == 1
+
+
+def test_an_empty_manifest_is_no_file(tmp_path: Path) -> None:
+    assert Manifest().dumps() is None
+    assert load(tmp_path).components == {}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"{not json",
+        b"[]",
+        b'{"format": 99, "components": {}}',
+        b'{"format": 1, "components": {"x": {"kind": "component"}}}',
+        b'{"format": 1, "components": {"x": {"kind": "c", "package": "p", "files": {"a": "zz"}}}}',
+    ],
+)
+def test_a_damaged_manifest_is_a_clear_error(tmp_path: Path, damage: bytes) -> None:
+    _write(tmp_path, damage)
+    with pytest.raises(AegisError, match="manifest.json is damaged") as caught:
+        load(tmp_path)
+    assert caught.value.hint and "git checkout" in caught.value.hint
+
+
+def test_file_state_compares_bytes(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    digest = sha256("x = 1\n")
+    assert file_state(tmp_path, "a.py", digest) == "unchanged"
+    (tmp_path / "a.py").write_text("x = 2\n")
+    assert file_state(tmp_path, "a.py", digest) == "edited"
+    assert file_state(tmp_path, "gone.py", digest) == "missing"
