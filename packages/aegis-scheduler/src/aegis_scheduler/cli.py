@@ -1,0 +1,78 @@
+"""`<slug> scheduler run | jobs | status`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from aegis_scheduler.settings import SchedulerSettings
+
+app = typer.Typer(
+    help="Scheduler (APScheduler): run the scheduler process, list jobs, check it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _settings() -> SchedulerSettings:
+    from aegis_scheduler.settings import SchedulerSettings
+
+    return SchedulerSettings()
+
+
+@app.command()
+def run() -> None:
+    """Run the scheduler process (foreground; SIGTERM or Ctrl-C stops it cleanly)."""
+    from aegis_scheduler.runner import run as run_scheduler
+    from aegis_scheduler.stores import JobStoreError
+
+    try:
+        run_scheduler(_settings())
+    except JobStoreError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def jobs(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """List scheduled jobs and their next run times."""
+    from aegis_scheduler.health import format_time
+    from aegis_scheduler.jobs import list_jobs
+    from aegis_scheduler.stores import JobStoreError
+
+    try:
+        listing = list_jobs(_settings())
+    except JobStoreError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        jobs_json = [j.model_dump(mode="json") for j in listing.jobs]
+        typer.echo(json.dumps({"source": listing.source, "jobs": jobs_json}, indent=2))
+        return
+    typer.echo(f"jobs from {listing.source}")
+    if not listing.jobs:
+        typer.echo("no jobs (add them in app/components/scheduler.py: register_jobs)")
+        return
+    width = max(len(j.id) for j in listing.jobs)
+    for job in listing.jobs:
+        when = format_time(job.next_run_time)
+        typer.echo(f"  {job.id:<{width}}  next {when:<25}  {job.name}  [{job.trigger}]")
+
+
+@app.command()
+def status() -> None:
+    """Say whether a scheduler is running (exit 1 if not: usable as a container healthcheck)."""
+    from aegis_core.health.models import HealthStatus
+
+    from aegis_scheduler.health import check_scheduler
+
+    health = asyncio.run(check_scheduler(_settings()))
+    typer.echo(f"{health.status}: {health.message}")
+    if health.status is not HealthStatus.HEALTHY:
+        raise typer.Exit(1)

@@ -1,0 +1,140 @@
+"""The scheduler process's proof of life, readable by the web process and the CLI.
+
+The web process cannot see another process's scheduler, so the scheduler records, every
+`SCHEDULER_HEARTBEAT_SECONDS`, who it is and its jobs with their next run times. It goes where
+both processes can read it: the job store's database when there is one (shared by containers),
+else a small JSON file under `data/` (shared through the project's data volume).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import BaseModel, ValidationError
+
+from aegis_scheduler.paths import project_path
+from aegis_scheduler.settings import SchedulerSettings
+from aegis_scheduler.stores import StoreConfig, resolve_store
+
+TABLE = "aegis_scheduler_heartbeat"
+ROW = "scheduler"
+
+
+class JobInfo(BaseModel):
+    id: str
+    name: str
+    trigger: str
+    next_run_time: datetime | None
+    """None: paused."""
+
+
+class Heartbeat(BaseModel):
+    pid: int
+    host: str
+    started_at: datetime
+    beat_at: datetime
+    stopped_at: datetime | None = None
+    interval_seconds: float
+    jobstore: str
+    timezone: str
+    in_process: bool = False
+    jobs: list[JobInfo] = []
+
+    def age_seconds(self, now: datetime | None = None) -> float:
+        return ((now or datetime.now(UTC)) - self.beat_at).total_seconds()
+
+
+class HeartbeatError(RuntimeError):
+    """The heartbeat exists but cannot be read."""
+
+
+class HeartbeatStore(Protocol):
+    where: str
+
+    def write(self, beat: Heartbeat) -> None: ...
+    def read(self) -> Heartbeat | None: ...
+
+
+class FileHeartbeat:
+    """A JSON file replaced atomically, so a reader never sees half a heartbeat."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = f"file {path}"
+
+    def write(self, beat: Heartbeat) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".heartbeat-")
+        with os.fdopen(handle, "w") as file:
+            file.write(beat.model_dump_json())
+        os.replace(temp, self.path)
+
+    def read(self) -> Heartbeat | None:
+        try:
+            text = self.path.read_text()
+        except FileNotFoundError:
+            return None
+        try:
+            return Heartbeat.model_validate(json.loads(text))
+        except (ValueError, ValidationError) as exc:
+            raise HeartbeatError(f"{self.path} is not a heartbeat: {exc}") from exc
+
+
+class SqlHeartbeat:
+    """One row in `aegis_scheduler_heartbeat`, in the job store's database."""
+
+    def __init__(self, url: str, label: str) -> None:
+        from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, create_engine
+
+        self.where = f"table {TABLE} in {label}"
+        connect_args = {"timeout": 5} if url.startswith("sqlite") else {"connect_timeout": 3}
+        self.engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+        self.table = Table(
+            TABLE,
+            MetaData(),
+            Column("name", String(64), primary_key=True),
+            Column("beat_at", DateTime(timezone=True), nullable=False),
+            Column("payload", Text, nullable=False),
+        )
+
+    def write(self, beat: Heartbeat) -> None:
+        values = {"beat_at": beat.beat_at, "payload": beat.model_dump_json()}
+        with self.engine.begin() as connection:
+            self.table.create(connection, checkfirst=True)
+            where = self.table.c.name == ROW
+            updated = connection.execute(self.table.update().where(where).values(**values))
+            if updated.rowcount == 0:
+                connection.execute(self.table.insert().values(name=ROW, **values))
+
+    def read(self) -> Heartbeat | None:
+        from sqlalchemy import inspect, select
+
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table(TABLE):
+                return None
+            payload = connection.execute(
+                select(self.table.c.payload).where(self.table.c.name == ROW)
+            ).scalar_one_or_none()
+        return None if payload is None else Heartbeat.model_validate_json(payload)
+
+
+def heartbeat_store(
+    settings: SchedulerSettings, store: StoreConfig | None = None
+) -> HeartbeatStore:
+    """Beside the jobs when they live in a database; otherwise the heartbeat file."""
+    store = store or resolve_store(settings)
+    if store.kind == "sql" and store.url:
+        return _sql_heartbeat(store.url, store.label)
+    return FileHeartbeat(project_path(settings.SCHEDULER_HEARTBEAT_FILE))
+
+
+@lru_cache(maxsize=8)
+def _sql_heartbeat(url: str, label: str) -> SqlHeartbeat:
+    """One engine (pool) per database for the life of the process, not one per health check."""
+    return SqlHeartbeat(url, label)
