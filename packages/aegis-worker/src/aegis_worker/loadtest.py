@@ -61,7 +61,7 @@ async def run_load_test(
         raise LoadTestError(f"unknown type {kind!r}; choose one of {', '.join(LOAD_TEST_TASKS)}")
     await _require_worker(config)
     kwargs = {} if work is None else {WORK_PARAMETER[kind]: work}
-    pool = connect(config.REDIS_URL, timeout=10.0)
+    pool = connect(config.REDIS_URL, timeout=10.0, bounded=False)
     try:
         function = LOAD_TEST_TASKS[kind].__name__
         queue = config.queue_name("load_test")

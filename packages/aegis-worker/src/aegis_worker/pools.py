@@ -32,7 +32,7 @@ async def get_queue_pool(
     if queue not in known:
         raise UnknownQueue(f"unknown queue {queue!r}; known queues: {', '.join(known)}")
     queue_name = config.queue_name(queue)
-    # Enqueueing waits on Redis longer than a health probe may: a few seconds, not one.
-    pool = connect(config.REDIS_URL, timeout=max(config.WORKER_REDIS_TIMEOUT, 5.0))
-    pool.default_queue_name = queue_name
+    # Like arq's create_pool: a connect timeout, no per-command one (see `connect`).
+    timeout = max(config.WORKER_REDIS_TIMEOUT, 5.0)
+    pool = connect(config.REDIS_URL, timeout=timeout, bounded=False, queue_name=queue_name)
     return pool, queue_name

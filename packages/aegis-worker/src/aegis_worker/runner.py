@@ -45,7 +45,7 @@ from aegis_worker.status import RECENT_SUFFIX, WORKERS_SUFFIX
 logger = logging.getLogger("aegis.worker")
 
 WORKER_SOCKET_TIMEOUT = 10.0
-"""Generous: a worker's commands are short, and a timeout here costs a reconnect."""
+"""Connect timeout of a worker's pool, and the bound on its shutdown."""
 RECENT_KEEP = 20
 RECENT_TTL_S = 86_400
 
@@ -121,7 +121,9 @@ async def serve_queue(spec: QueueSpec, config: WorkerConfig, *, burst: bool) -> 
     recent: deque[str] = deque(maxlen=RECENT_KEEP)
     worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     while True:
-        pool = connect(config.REDIS_URL, timeout=WORKER_SOCKET_TIMEOUT, queue_name=key)
+        pool = connect(
+            config.REDIS_URL, timeout=WORKER_SOCKET_TIMEOUT, bounded=False, queue_name=key
+        )
         worker = build_worker(spec, config, pool, burst=burst, recent=recent)
         beat = asyncio.create_task(heartbeat(worker, key, worker_id, recent))
         try:
