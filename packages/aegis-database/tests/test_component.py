@@ -1,3 +1,7 @@
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from aegis_core.discovery import discover_components
@@ -24,3 +28,20 @@ def test_cli_subapp_builds() -> None:
     assert component.cli is not None
     names = {c.callback.__name__ for c in component.cli().registered_commands if c.callback}
     assert {"upgrade", "current", "revision"} <= names
+
+
+def test_the_stub_template_and_its_test_pass_as_generated(tmp_path: Path) -> None:
+    """The seeds import `from app.core.db import db_session`: the stub makes that true."""
+    template = Path(__file__).resolve().parents[3] / "templates" / "database" / "files"
+    shutil.copytree(template, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "app" / "__init__.py").write_text("")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/components"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
