@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -152,3 +154,30 @@ def test_the_seeds_cron_example_registers_and_shows_nine_oclock(
     next_run = datetime.fromisoformat(job["next_run_time"])
     assert (next_run.hour, next_run.minute) == (9, 0)
     assert timedelta(0) < next_run - datetime.now(UTC) <= timedelta(days=1)
+
+
+def test_tables_in_the_app_database_are_left_alone_by_autogenerate(project: Project) -> None:
+    """auto + aegis-database: jobs and heartbeat live in the app's database, yet the project's
+    `database revision --autogenerate` must not propose to drop them."""
+    project.write_jobs(TICK_JOBS)
+    process = project.start(SCHEDULER_JOBSTORE="auto")
+    wait_for(lambda: project.mark_count() >= 1, 20, "a tick", project.log)
+    assert project.stop(process) == 0
+
+    def database(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "aegis_database", *args],
+            cwd=project.root,
+            env=project.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert database("upgrade").returncode == 0
+    created = database("revision", "-m", "nothing", "--autogenerate")
+    assert created.returncode == 0, created.stderr
+    [revision] = (project.root / "migrations" / "versions").glob("*_nothing.py")
+    source = revision.read_text()
+    assert "apscheduler_jobs" not in source and "aegis_scheduler_heartbeat" not in source
+    assert "op.drop_table" not in source and "op.create_table" not in source
