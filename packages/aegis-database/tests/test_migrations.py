@@ -214,3 +214,26 @@ def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: database postgresql://postgres:***@127.0.0.1")
     assert "secret" not in result.stderr
+
+
+async def test_health_warns_while_installed_migrations_are_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aegis_core.health.models import HealthStatus
+    from aegis_database.health import check_database
+    from aegis_database.settings import DatabaseSettings
+
+    project = make_project(tmp_path, "sqlite:///data/app.db")
+    make_demo_package(tmp_path / "site")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.setenv("AEGIS_PROJECT_DIR", str(project.root))
+    settings = DatabaseSettings(DATABASE_URL="sqlite:///data/app.db")
+
+    before = await check_database(settings)
+    assert before.status is HealthStatus.WARNING
+    assert before.message.endswith("; migrations pending (demo 1): run `make migrate`")
+
+    assert project.cli("upgrade").returncode == 0
+    after = await check_database(settings)
+    assert after.status is HealthStatus.HEALTHY, after.message
+    assert after.metadata["migrations"]["demo"] == 0

@@ -16,7 +16,7 @@ from typing import Any
 from aegis_core.component import DashboardCard
 from aegis_core.health.models import ComponentHealth, HealthStatus
 from sqlalchemy import text
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Connection
 
 from aegis_database.engine import build_engine
 from aegis_database.paths import project_dir
@@ -28,6 +28,9 @@ from aegis_database.urls import describe, mask, sqlite_path, sync_url
 class Probe:
     latency_ms: float
     server_version: str | None
+    pending: dict[str, int] | None = None
+    """Pending migrations per branch; None when unknown."""
+    migrations_error: str | None = None
 
 
 async def check_database(settings: DatabaseSettings | None = None) -> ComponentHealth:
@@ -46,12 +49,20 @@ async def check_database(settings: DatabaseSettings | None = None) -> ComponentH
     metadata["latency_ms"] = probe.latency_ms
     if probe.server_version:
         metadata["server_version"] = probe.server_version
-    return ComponentHealth(
-        name="database",
-        status=HealthStatus.HEALTHY,
-        message=_healthy_message(url, probe, metadata),
-        metadata=metadata,
-    )
+    metadata["migrations"] = probe.pending if probe.pending is not None else "unknown"
+    status, message = _migration_verdict(probe, _healthy_message(url, probe, metadata))
+    return ComponentHealth(name="database", status=status, message=message, metadata=metadata)
+
+
+def _migration_verdict(probe: Probe, message: str) -> tuple[HealthStatus, str]:
+    """The database answers; warn when it lacks migrations the installed code expects."""
+    if probe.migrations_error is not None:
+        return HealthStatus.WARNING, f"{message}; migrations unreadable: {probe.migrations_error}"
+    behind = {label: n for label, n in (probe.pending or {}).items() if n}
+    if not behind:
+        return HealthStatus.HEALTHY, message
+    detail = ", ".join(f"{label} {n}" for label, n in sorted(behind.items()))
+    return HealthStatus.WARNING, f"{message}; migrations pending ({detail}): run `make migrate`"
 
 
 def _probe(url: URL, settings: DatabaseSettings) -> Probe:
@@ -62,10 +73,28 @@ def _probe(url: URL, settings: DatabaseSettings) -> Probe:
             connection.execute(text("SELECT 1")).scalar_one()
             latency = round((time.perf_counter() - started) * 1000, 2)
             info = connection.dialect.server_version_info
+            pending, error = _pending_migrations(connection, settings)
         version = ".".join(str(part) for part in info) if info else None
-        return Probe(latency_ms=latency, server_version=version)
+        return Probe(latency, version, pending, error)
     finally:
         engine.dispose()
+
+
+def _pending_migrations(
+    connection: Connection, settings: DatabaseSettings
+) -> tuple[dict[str, int] | None, str | None]:
+    """Per branch, how many installed migrations the database lacks (code may need them)."""
+    try:
+        from alembic.runtime.migration import MigrationContext
+
+        from aegis_database.migrations.commands import branch_status
+        from aegis_database.migrations.config import alembic_config
+
+        current = set(MigrationContext.configure(connection).get_current_heads())
+        statuses = branch_status(alembic_config(settings), current)
+    except Exception as exc:  # a broken migration must not hide that the database answers
+        return None, one_line(exc)
+    return {s.label: s.pending for s in statuses}, None
 
 
 def _static_metadata(url: URL) -> dict[str, Any]:
@@ -132,4 +161,10 @@ def dashboard_card(health: ComponentHealth) -> DashboardCard:
         rows.append(("server", str(meta["server_version"])))
     if "latency_ms" in meta:
         rows.append(("SELECT 1", f"{meta['latency_ms']} ms"))
+    migrations = meta.get("migrations")
+    if isinstance(migrations, dict):
+        for label, pending in sorted(migrations.items()):
+            rows.append(
+                (f"migrations {label}", "up to date" if not pending else f"{pending} pending")
+            )
     return DashboardCard(title="Database", rows=rows)

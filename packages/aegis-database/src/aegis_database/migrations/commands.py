@@ -69,8 +69,12 @@ def revision(message: str, *, autogenerate: bool = False, depends_on: str | None
 def status() -> list[BranchStatus]:
     """Per branch: the database's revision, the newest one installed, how many are pending."""
     config = checked_config()
+    return branch_status(config, set(_current_heads(config)))
+
+
+def branch_status(config: Config, current: set[str]) -> list[BranchStatus]:
+    """Compare the revisions applied (`current`) with every branch's head."""
     script = ScriptDirectory.from_config(config)
-    current = set(_current_heads(config))
     statuses = []
     for head in script.get_revisions("heads"):
         assert isinstance(head, Script)
