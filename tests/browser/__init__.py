@@ -1,0 +1,1 @@
+"""The browser harness: `render_dashboard` drives the machine's chromium via render.mjs."""
