@@ -148,3 +148,24 @@ def test_a_broken_queue_module_stops_the_worker_with_its_name(project: Project) 
     assert done.returncode == 1
     assert f"Error: {project.package}.components.worker.queues.system" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_sigterm_mid_job_hands_the_job_to_the_next_worker_at_once(project: Project) -> None:
+    """Unlike SIGKILL, a graceful stop clears the in-progress marker: no 40 s wait."""
+    options = {"WORKER_JOB_TIMEOUT": "30"}  # a SIGKILL'd job would wait 40 s
+    pool, queue = await get_queue_pool("load_test")
+    try:
+        job = await pool.enqueue_job("io_task", delay_ms=3000)
+        assert job is not None
+        first = project.start_worker("load_test", **options)
+        await _until_in_progress(pool, job.job_id, {"load_test": queue})
+        assert first.stop() == 0
+        project.start_worker("load_test", **options)
+        result = None
+        for _ in range(300):  # 15 s, well under the 40 s a SIGKILL would cost
+            if (result := await job.result_info()) is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert result is not None and result.success and result.job_try == 2
+    finally:
+        await pool.aclose()

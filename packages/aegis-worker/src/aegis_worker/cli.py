@@ -61,6 +61,8 @@ def run(
         asyncio.run(run_queues(specs, config, burst=burst))
     except EXPECTED as exc:
         fail(str(exc))
+    except KeyboardInterrupt:  # Ctrl-C before the worker installed its own handlers
+        raise typer.Exit(130) from None
 
 
 def select_queues(queues: dict[str, QueueSpec], queue: str | None) -> list[QueueSpec]:

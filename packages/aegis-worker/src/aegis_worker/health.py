@@ -14,7 +14,7 @@ from aegis_worker.registry import QueueConfigError, load_queues
 from aegis_worker.settings import WorkerConfig
 from aegis_worker.status import QueueState, Snapshot, take_snapshot
 
-RECENT_ON_CARD = 5
+RECENT_ON_CARD = 3
 
 
 async def worker_health(config: WorkerConfig | None = None) -> ComponentHealth:
@@ -86,13 +86,37 @@ def _node(name: str, status: HealthStatus, message: str) -> ComponentHealth:
 
 
 def dashboard_card(health: ComponentHealth) -> DashboardCard:
-    """Rows: Redis, one per queue (due / workers), and the last few jobs finished."""
-    rows: list[tuple[str, str]] = [("status", f"{health.status}: {health.message}")]
-    recent: list[tuple[str, str]] = []
-    for name, node in health.sub_components.items():
-        rows.append((name, f"{node.status}: {node.message}"))
-        for job in node.metadata.get("recent_jobs", [])[:RECENT_ON_CARD]:
-            mark = "ok" if job.get("success") else "failed"
-            recent.append((f"{name} job", f"{job.get('function')} {mark} {job.get('ms', '?')} ms"))
-    rows += recent[:RECENT_ON_CARD] or [("recent jobs", "none yet")]
+    """A glance (aegis-core shows status and message above, and at most six rows):
+    Redis, the last jobs finished, then one row per queue."""
+    redis = health.sub_components.get("redis")
+    queues = [node for name, node in health.sub_components.items() if name != "redis"]
+    rows = [("Redis", _redis_row(redis)), ("Recent jobs", _recent_row(queues))]
+    rows += [(node.name, _queue_row(node)) for node in queues]
     return DashboardCard(title="Worker", rows=rows)
+
+
+def _redis_row(node: ComponentHealth | None) -> str:
+    if node is None or node.status is HealthStatus.UNHEALTHY:
+        return "unreachable"
+    meta = node.metadata
+    return f"{meta.get('version')}, {meta.get('latency_ms')} ms, {meta.get('used_memory')} used"
+
+
+def _queue_row(node: ComponentHealth) -> str:
+    meta = node.metadata
+    if "workers" not in meta:
+        return "unknown"
+    workers = int(meta["workers"])
+    alive = f"{workers} worker{'s' if workers != 1 else ''}" if workers else "no worker"
+    return f"{meta['ready']} due, {alive}"
+
+
+def _recent_row(queues: list[ComponentHealth]) -> str:
+    jobs = [job for node in queues for job in node.metadata.get("recent_jobs", [])]
+    jobs.sort(key=lambda job: str(job.get("finished", "")), reverse=True)
+    if not jobs:
+        return "none yet"
+    return ", ".join(
+        f"{job.get('function')} {'ok' if job.get('success') else 'failed'}"
+        for job in jobs[:RECENT_ON_CARD]
+    )
