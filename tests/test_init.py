@@ -131,8 +131,8 @@ def _assert_dashboard_renders(url: str, project: Path) -> None:
     from tests.browser.browser import render_dashboard  # the real-browser harness
 
     shot = Path(__file__).resolve().parent.parent / "test-artifacts" / "init-dashboard.png"
-    found = render_dashboard(f"{url}/dashboard/", ["backend", "frontend"], shot)
-    assert found, found
+    report = render_dashboard(f"{url}/dashboard/", [PROJECT_NAME, "Backend", "Frontend"], shot)
+    assert not report["missing"], report
 
 
 def test_compose_file_is_valid(project: Path) -> None:
