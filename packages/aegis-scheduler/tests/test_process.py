@@ -181,3 +181,15 @@ def test_tables_in_the_app_database_are_left_alone_by_autogenerate(project: Proj
     source = revision.read_text()
     assert "apscheduler_jobs" not in source and "aegis_scheduler_heartbeat" not in source
     assert "op.drop_table" not in source and "op.create_table" not in source
+
+
+def test_an_unreachable_job_store_is_one_line_for_run_and_jobs(project: Project) -> None:
+    from aegis_core.testing import free_port
+
+    url = f"postgresql://postgres:secret@127.0.0.1:{free_port()}/nothing"
+    for command in ("jobs", "run"):
+        result = project.cli(command, SCHEDULER_JOBSTORE=url)
+        assert result.returncode == 1, result.stderr
+        [line] = result.stderr.strip().splitlines()[-1:]
+        assert line.startswith("error: job store postgresql+psycopg://postgres:***@127.0.0.1:")
+        assert "Traceback" not in result.stderr and "secret" not in result.stderr

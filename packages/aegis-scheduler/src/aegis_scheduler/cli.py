@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,6 +20,29 @@ app = typer.Typer(
 )
 
 
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """Configuration and unreachable stores end in one line and exit 1; bugs keep tracebacks."""
+    from aegis_scheduler.stores import JobStoreError
+
+    try:
+        yield
+    except JobStoreError as exc:
+        _fail(str(exc))
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] != "sqlalchemy":
+            raise
+        from aegis_scheduler.health import one_line
+        from aegis_scheduler.stores import resolve_store
+
+        _fail(f"job store {resolve_store(_settings()).label}: {one_line(exc)}")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
 def _settings() -> SchedulerSettings:
     from aegis_scheduler.settings import SchedulerSettings
 
@@ -28,13 +53,9 @@ def _settings() -> SchedulerSettings:
 def run() -> None:
     """Run the scheduler process (foreground; SIGTERM or Ctrl-C stops it cleanly)."""
     from aegis_scheduler.runner import run as run_scheduler
-    from aegis_scheduler.stores import JobStoreError
 
-    try:
+    with _one_line_errors():
         run_scheduler(_settings())
-    except JobStoreError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -44,13 +65,9 @@ def jobs(
     """List scheduled jobs and their next run times."""
     from aegis_scheduler.health import format_time
     from aegis_scheduler.jobs import list_jobs
-    from aegis_scheduler.stores import JobStoreError
 
-    try:
+    with _one_line_errors():
         listing = list_jobs(_settings())
-    except JobStoreError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     if as_json:
         jobs_json = [j.model_dump(mode="json") for j in listing.jobs]
         typer.echo(json.dumps({"source": listing.source, "jobs": jobs_json}, indent=2))

@@ -41,7 +41,7 @@ async def check_scheduler(settings: SchedulerSettings | None = None) -> Componen
         store = heartbeat_store(settings)
         beat = await asyncio.wait_for(asyncio.to_thread(store.read), READ_TIMEOUT)
     except Exception as exc:
-        message = f"cannot read the scheduler heartbeat: {_one_line(exc)}"
+        message = f"cannot read the scheduler heartbeat: {one_line(exc)}"
         return _health(HealthStatus.WARNING, message, {})
     if beat is None:
         message = f"no heartbeat from a scheduler process in {store.where}; {START_HINT}"
@@ -98,7 +98,7 @@ def _health(status: HealthStatus, message: str, metadata: dict[str, Any]) -> Com
     return ComponentHealth(name="scheduler", status=status, message=message, metadata=metadata)
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     original = getattr(exc, "orig", None) or exc
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
     return lines[0] if lines else type(original).__name__
