@@ -22,11 +22,12 @@ def test_contract_parts_are_all_provided() -> None:
     assert component.lifespan is not None
 
 
-def test_importing_the_component_does_not_import_arq_or_redis() -> None:
-    """Discovery imports every component at each app/CLI start; arq must wait until used."""
+def test_component_and_cli_factory_do_not_import_arq_redis_or_fastapi() -> None:
+    """Discovery imports every component, and the project CLI builds every sub-app, at each
+    start (`<slug> --help` too): arq, redis and FastAPI must wait until a command runs."""
     code = (
-        "import sys, aegis_worker.component, aegis_worker; "
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'arq', 'redis'}); "
+        "import sys, aegis_worker; aegis_worker.component.cli(); "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'arq', 'redis', 'fastapi'}); "
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

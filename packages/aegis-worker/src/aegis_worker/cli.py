@@ -1,7 +1,8 @@
 """`<slug> worker …`: run worker processes, inspect queues, measure the pipeline.
 
 Expected failures (Redis down, a broken queue module, an unknown queue) print one line and
-exit 1; tracebacks are for bugs.
+exit 1; tracebacks are for bugs. The project CLI builds this sub-app at every start, even for
+`<slug> --help`, so arq, redis and the user's queue modules are imported inside the commands.
 """
 
 from __future__ import annotations
@@ -11,20 +12,17 @@ import json
 import logging
 from dataclasses import asdict
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from aegis_core.cli.output import console
-from rich.table import Table
 
-from aegis_worker.connection import RedisUnavailable, redact
-from aegis_worker.loadtest import LoadTestError, run_load_test
-from aegis_worker.pools import UnknownQueue
-from aegis_worker.registry import QueueConfigError, QueueSpec, load_queues
+from aegis_worker.errors import UnknownQueue, WorkerError
 from aegis_worker.settings import WorkerConfig
-from aegis_worker.status import Snapshot, take_snapshot
 
-EXPECTED = (RedisUnavailable, QueueConfigError, UnknownQueue, LoadTestError)
+if TYPE_CHECKING:
+    from aegis_worker.registry import QueueSpec
+    from aegis_worker.status import Snapshot
 
 
 class LoadKind(StrEnum):
@@ -52,6 +50,10 @@ def run(
     burst: Annotated[bool, typer.Option(help="Exit once the queue is empty.")] = False,
 ) -> None:
     """Run a worker process for one queue, or for all of them in one process."""
+    from redis.exceptions import RedisError
+
+    from aegis_worker.connection import describe, redact
+    from aegis_worker.registry import load_queues
     from aegis_worker.runner import run_queues
 
     config = WorkerConfig()
@@ -59,8 +61,10 @@ def run(
     try:
         specs = select_queues(load_queues(), queue)
         asyncio.run(run_queues(specs, config, burst=burst))
-    except EXPECTED as exc:
+    except WorkerError as exc:
         fail(str(exc))
+    except RedisError as exc:  # Redis answered, but not as a queue expects (e.g. WRONGTYPE)
+        fail(f"Redis error at {redact(config.REDIS_URL)}: {describe(exc)}")
     except KeyboardInterrupt:  # Ctrl-C before the worker installed its own handlers
         raise typer.Exit(130) from None
 
@@ -77,10 +81,14 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Show Redis, and per queue: jobs due, deferred, live workers. Exit 1 if Redis is down."""
+    from aegis_worker.connection import redact
+    from aegis_worker.registry import load_queues
+    from aegis_worker.status import take_snapshot
+
     config = WorkerConfig()
     try:
         snapshot = asyncio.run(take_snapshot(config, load_queues()))
-    except EXPECTED as exc:
+    except WorkerError as exc:
         fail(str(exc))
         return
     if as_json:
@@ -92,6 +100,8 @@ def status(
 
 
 def _print_status(snapshot: Snapshot, url: str) -> None:
+    from rich.table import Table
+
     if snapshot.redis is None:
         fail(snapshot.error or f"cannot reach Redis at {url}")
         return
@@ -129,10 +139,12 @@ def load_test(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Enqueue N jobs on `load_test`, wait, print throughput and p50/p95/p99 latency."""
+    from aegis_worker.loadtest import run_load_test
+
     config = WorkerConfig()
     try:
         report = asyncio.run(run_load_test(config, kind.value, tasks, work=work, timeout=timeout))
-    except EXPECTED as exc:
+    except WorkerError as exc:
         fail(str(exc))
         return
     if as_json:

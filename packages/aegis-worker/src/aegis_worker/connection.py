@@ -13,14 +13,21 @@ from urllib.parse import urlsplit, urlunsplit
 from arq.connections import ArqRedis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from aegis_worker.errors import RedisUnavailable
 
 REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisError, OSError, asyncio.TimeoutError)
 """What a lost or missing Redis raises, through redis-py or the socket underneath."""
-
-
-class RedisUnavailable(RuntimeError):
-    """Redis cannot be reached; the message is one line, fit for a user."""
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    OSError,
+    asyncio.TimeoutError,
+)
+"""The subset worth reconnecting for; e.g. WRONGTYPE would fail again right away."""
 
 
 def connect(

@@ -19,6 +19,7 @@ from arq.constants import result_key_prefix
 from arq.jobs import JobResult, deserialize_result
 
 from aegis_worker.connection import REDIS_ERRORS, close, connect, unavailable
+from aegis_worker.errors import LoadTestError
 from aegis_worker.settings import WorkerConfig
 from aegis_worker.status import take_snapshot
 from aegis_worker.tasks import LOAD_TEST_TASKS
@@ -26,10 +27,6 @@ from aegis_worker.tasks import LOAD_TEST_TASKS
 WORK_PARAMETER = {"cpu": "iterations", "io": "delay_ms", "memory": "size_kb"}
 ENQUEUE_CONCURRENCY = 50
 POLL_S = 0.05
-
-
-class LoadTestError(RuntimeError):
-    """The load test could not run or finish; one line for the user."""
 
 
 @dataclass(frozen=True)

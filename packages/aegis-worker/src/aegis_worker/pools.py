@@ -12,12 +12,9 @@ from __future__ import annotations
 from arq.connections import ArqRedis
 
 from aegis_worker.connection import connect
+from aegis_worker.errors import UnknownQueue
 from aegis_worker.registry import load_queues
 from aegis_worker.settings import WorkerConfig
-
-
-class UnknownQueue(ValueError):
-    """Raised for a queue name that no built-in or stub defines."""
 
 
 async def get_queue_pool(

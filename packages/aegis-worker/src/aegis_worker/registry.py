@@ -23,6 +23,7 @@ from aegis_core.hooks import import_optional
 from arq.cron import CronJob
 from arq.worker import Function, Worker, func
 
+from aegis_worker.errors import QueueConfigError
 from aegis_worker.tasks import LOAD_TEST_TASKS, SYSTEM_TASKS
 
 PROJECT_PACKAGE_ENV = "AEGIS_PROJECT_PACKAGE"
@@ -36,10 +37,6 @@ RESERVED_OPTIONS = frozenset(
 )
 """Worker arguments the package controls; a stub setting them would break routing or health."""
 WORKER_OPTIONS = frozenset(inspect.signature(Worker).parameters) - RESERVED_OPTIONS
-
-
-class QueueConfigError(RuntimeError):
-    """A queue module is broken; the message names the module and the problem in one line."""
 
 
 @dataclass(frozen=True)

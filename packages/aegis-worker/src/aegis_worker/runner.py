@@ -31,6 +31,7 @@ from arq.jobs import deserialize_result
 from arq.worker import Worker
 
 from aegis_worker.connection import (
+    CONNECTION_ERRORS,
     REDIS_ERRORS,
     RedisUnavailable,
     connect,
@@ -129,7 +130,7 @@ async def serve_queue(spec: QueueSpec, config: WorkerConfig, *, burst: bool) -> 
         try:
             await worker.async_run()
             return
-        except REDIS_ERRORS as exc:
+        except CONNECTION_ERRORS as exc:
             logger.warning("queue %s lost Redis (%s); reconnecting", spec.name, describe(exc))
         finally:
             beat.cancel()
