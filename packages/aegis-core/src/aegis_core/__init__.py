@@ -6,10 +6,17 @@ from here) and `--help` stay fast: FastAPI, Flet and friends load only when used
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from aegis_core._version import __version__
+
+# A library does not print on its own: without a configured handler (the project CLI), the
+# `aegis.*` warnings (e.g. "component X not loaded") would reach stderr through logging's
+# last-resort handler on every command. The server configures logging and still shows them;
+# `<slug> components` lists the same problems on demand.
+logging.getLogger("aegis").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from aegis_core.app import create_app

@@ -40,7 +40,7 @@ class AegisRuntime:
         }
         for component in self.discovered.active:
             check = component.health_check or _loaded_without_check(component.name)
-            checks[component.name] = (component.kind, _with_version(check, component.version))
+            checks[component.name] = (component.kind, check)
         checks.update(self.extra_checks)
         return checks
 
@@ -53,12 +53,14 @@ class AegisRuntime:
         }
 
     async def detailed_health(self) -> DetailedHealth:
-        return await run_all(
+        detailed = await run_all(
             self.health_checks(),
             timeout=self.settings.HEALTH_CHECK_TIMEOUT,
             app_name=self.settings.APP_NAME,
             static=self.problem_entries(),
         )
+        _stamp_versions(detailed, {c.name: c.version for c in self.discovered.active})
+        return detailed
 
 
 def _loaded_without_check(name: str) -> HealthCheck:
@@ -68,12 +70,13 @@ def _loaded_without_check(name: str) -> HealthCheck:
     return check
 
 
-def _with_version(check: HealthCheck, version: str) -> HealthCheck:
-    async def versioned() -> ComponentHealth:
-        result = await check()
-        return result if result.version else result.model_copy(update={"version": version})
-
-    return versioned
+def _stamp_versions(detailed: DetailedHealth, versions: dict[str, str]) -> None:
+    """Each loaded component's package version, also when its check timed out or failed
+    (which is exactly when someone wants to know which version is running)."""
+    for group in (detailed.components, detailed.services):
+        for name, health in group.items():
+            if health.version is None and name in versions:
+                group[name] = health.model_copy(update={"version": versions[name]})
 
 
 def _problem_health(problem: ComponentProblem) -> ComponentHealth:

@@ -20,6 +20,8 @@ async def health_check() -> ComponentHealth:
 
 
 def routers() -> list[APIRouter]:
+    from fastapi import APIRouter
+
     router = APIRouter(prefix="/good", tags=["good"])
 
     @router.get("/ping")
@@ -30,6 +32,8 @@ def routers() -> list[APIRouter]:
 
 
 def cli() -> typer.Typer:
+    import typer
+
     app = typer.Typer(help="The good demo component.")
 
     @app.command()

@@ -1,17 +1,23 @@
-"""`<slug> health status | probe`: ask the running server, validate with the API's models."""
+"""`<slug> health status | probe`: ask the running server, validate with the API's models.
+
+httpx, pydantic and the models are imported when a command runs, not when the CLI is built:
+every `<slug> …` invocation (and `--help`) builds the whole CLI first.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
-from pydantic import ValidationError
-from rich.tree import Tree
 
 from aegis_core.cli.output import console, fail, styled
-from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthSummary
+
+if TYPE_CHECKING:
+    import httpx
+    from rich.tree import Tree
+
+    from aegis_core.health.models import ComponentHealth, DetailedHealth
 
 app = typer.Typer(help="Ask the running server how it is.", no_args_is_help=True)
 
@@ -37,6 +43,8 @@ def server_url(url: str | None) -> str:
 
 
 def fetch(path: str, url: str | None, timeout: float) -> httpx.Response:
+    import httpx
+
     base = server_url(url)
     try:
         response = httpx.get(f"{base}{path}", timeout=timeout)
@@ -55,6 +63,10 @@ def status(
     timeout: TimeoutOption = 10.0,
 ) -> None:
     """Show the health of the running server; exit 1 when it is unhealthy or unreachable."""
+    from pydantic import ValidationError
+
+    from aegis_core.health.models import DetailedHealth
+
     response = fetch("/health/detailed", url, timeout)
     try:
         health = DetailedHealth.model_validate(response.json())
@@ -71,6 +83,11 @@ def status(
 @app.command()
 def probe(url: UrlOption = None, timeout: TimeoutOption = 5.0) -> None:
     """Exit 0 when healthy, 1 otherwise: for a container HEALTHCHECK. Prints one line."""
+    import httpx
+    from pydantic import ValidationError
+
+    from aegis_core.health.models import HealthSummary
+
     base = server_url(url)
     try:
         response = httpx.get(f"{base}/health", timeout=timeout)
@@ -83,6 +100,8 @@ def probe(url: UrlOption = None, timeout: TimeoutOption = 5.0) -> None:
 
 
 def _print_tree(health: DetailedHealth, detailed: bool) -> None:
+    from rich.tree import Tree
+
     tree = Tree(f"[bold]{health.app_name}[/] {styled(health.status)}")
     for title, group in (("components", health.components), ("services", health.services)):
         if not group:

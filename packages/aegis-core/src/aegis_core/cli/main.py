@@ -7,16 +7,12 @@ result as `[project.scripts] <slug>`. A component contributes `<slug> <name> …
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 from aegis_core.cli import components as components_cmd
 from aegis_core.cli import health as health_cmd
 from aegis_core.cli import serve as serve_cmd
 from aegis_core.discovery import discover_components
-
-logger = logging.getLogger("aegis.cli")
 
 CORE_COMMANDS = frozenset({"health", "serve", "components"})
 
@@ -37,12 +33,20 @@ def build_cli(name: str = "app", *, app_module: str = "app.main:app") -> typer.T
         if component.cli is None:
             continue
         if component.name in CORE_COMMANDS:  # would silently shadow a core command
-            logger.warning("component %s: its CLI clashes with a core command", component.name)
+            typer.echo(
+                f"warning: `{component.name}` commands hidden: the name is a core command",
+                err=True,
+            )
             continue
         try:
             sub_app = component.cli()
-        except Exception as exc:
-            logger.warning("CLI of component %s failed to load: %s", component.name, exc)
+        except (
+            Exception
+        ) as exc:  # said out loud: otherwise `<slug> <name>` is just "no such command"
+            typer.echo(
+                f"warning: `{component.name}` commands unavailable: {type(exc).__name__}: {exc}",
+                err=True,
+            )
             continue
         cli.add_typer(sub_app, name=component.name)
     return cli

@@ -6,21 +6,21 @@ from typing import NoReturn
 
 from rich.console import Console
 
-from aegis_core.health.models import HealthStatus
-
 console = Console()
 err_console = Console(stderr=True)
 
+# Keyed by the status values (HealthStatus is a StrEnum, so its members hit these keys): the
+# CLI does not import the pydantic models just to colour a word.
 STATUS_STYLE = {
-    HealthStatus.HEALTHY: "green",
-    HealthStatus.INFO: "cyan",
-    HealthStatus.WARNING: "yellow",
-    HealthStatus.UNHEALTHY: "bold red",
+    "healthy": "green",
+    "info": "cyan",
+    "warning": "yellow",
+    "unhealthy": "bold red",
 }
 
 
-def styled(status: HealthStatus) -> str:
-    return f"[{STATUS_STYLE[status]}]{status}[/]"
+def styled(status: str) -> str:
+    return f"[{STATUS_STYLE.get(status, 'bold')}]{status}[/]"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -62,7 +62,14 @@ def mount_dashboard(app: FastAPI, runtime: AegisRuntime) -> Sessions:
     from aegis_core.dashboard.page import build_page
 
     sessions = Sessions()
-    flet_app = flet_fastapi.app(build_page(runtime, sessions), no_cdn=True)
+    name = runtime.settings.APP_NAME
+    flet_app = flet_fastapi.app(
+        build_page(runtime, sessions),
+        no_cdn=True,
+        app_name=f"{name} dashboard",
+        app_short_name=name,
+        app_description=f"Health of {name} and its components",
+    )
     app.mount(runtime.settings.DASHBOARD_PATH, ContentSecurityPolicy(WatchSockets(flet_app)))
     runtime.dashboard_mounted = True
     runtime.dashboard_sessions = sessions
