@@ -108,7 +108,8 @@ async def enqueue_task(task: str, body: EnqueueRequest, request: Request) -> Enq
     try:
         args, kwargs = bind_arguments(spec.functions[task], body.args, body.kwargs)
     except ArgumentError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, exc.errors) from None
+        # 422 as a number: Starlette renamed the constant and deprecates the old name.
+        raise HTTPException(422, exc.errors) from None
     state = api_state(request.app)
     queue_name = state.config.queue_name(spec.name)
     try:
@@ -127,11 +128,7 @@ def _queue_for(task: str, queue: str | None) -> QueueSpec:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail)
     spec = queues[queue] if queue is not None else find_task(queues, task)
     if spec is None or task not in spec.functions:
-        valid = (
-            spec.task_names
-            if spec is not None
-            else sorted({t for q in queues.values() for t in q.functions})
-        )
+        valid = spec.task_names if spec is not None else _all_tasks(queues)
         where = f" on queue {queue!r}" if queue is not None else ""
         detail = {"message": f"unknown task {task!r}{where}", "valid_tasks": valid}
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail)
