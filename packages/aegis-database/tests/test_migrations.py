@@ -227,7 +227,8 @@ async def test_health_warns_while_installed_migrations_are_pending(
     make_demo_package(tmp_path / "site")
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     monkeypatch.setenv("AEGIS_PROJECT_DIR", str(project.root))
-    settings = DatabaseSettings(DATABASE_URL="sqlite:///data/app.db")
+    # A generous budget: this test is about the verdict, not about slow first imports.
+    settings = DatabaseSettings(DATABASE_URL="sqlite:///data/app.db", DATABASE_HEALTH_TIMEOUT=30)
 
     before = await check_database(settings)
     assert before.status is HealthStatus.WARNING

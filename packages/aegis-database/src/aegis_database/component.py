@@ -32,9 +32,18 @@ def dashboard_card(health: ComponentHealth) -> DashboardCard:
     return card(health)
 
 
+def _warm_up() -> None:
+    """Import health and migration code at startup, not inside the first health check's budget."""
+    import aegis_database.health
+    import aegis_database.migrations.commands  # noqa: F401
+
+
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Close the pools on shutdown so PostgreSQL sees clean disconnects."""
+    """Warm up, then close the pools on shutdown so PostgreSQL sees clean disconnects."""
+    import asyncio
+
+    await asyncio.to_thread(_warm_up)
     try:
         yield
     finally:

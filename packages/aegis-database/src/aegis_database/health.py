@@ -28,9 +28,6 @@ from aegis_database.urls import describe, mask, sqlite_path, sync_url
 class Probe:
     latency_ms: float
     server_version: str | None
-    pending: dict[str, int] | None = None
-    """Pending migrations per branch; None when unknown."""
-    migrations_error: str | None = None
 
 
 async def check_database(settings: DatabaseSettings | None = None) -> ComponentHealth:
@@ -39,6 +36,7 @@ async def check_database(settings: DatabaseSettings | None = None) -> ComponentH
     url = sync_url(settings.DATABASE_URL)
     metadata = _static_metadata(url)
     timeout = settings.DATABASE_HEALTH_TIMEOUT
+    started = time.monotonic()
     try:
         probe = await asyncio.wait_for(asyncio.to_thread(_probe, url, settings), timeout)
     except TimeoutError:
@@ -49,16 +47,27 @@ async def check_database(settings: DatabaseSettings | None = None) -> ComponentH
     metadata["latency_ms"] = probe.latency_ms
     if probe.server_version:
         metadata["server_version"] = probe.server_version
-    metadata["migrations"] = probe.pending if probe.pending is not None else "unknown"
-    status, message = _migration_verdict(probe, _healthy_message(url, probe, metadata))
+    # Reachability is decided; migrations get what is left of the budget, and never more.
+    remaining = max(0.1, timeout - (time.monotonic() - started))
+    try:
+        pending, error = await asyncio.wait_for(
+            asyncio.to_thread(_pending_migrations, url, settings), remaining
+        )
+    except TimeoutError:
+        pending, error = None, None
+    metadata["migrations"] = pending if pending is not None else "unknown"
+    message = _healthy_message(url, probe, metadata)
+    status, message = _migration_verdict(pending, error, message)
     return ComponentHealth(name="database", status=status, message=message, metadata=metadata)
 
 
-def _migration_verdict(probe: Probe, message: str) -> tuple[HealthStatus, str]:
+def _migration_verdict(
+    pending: dict[str, int] | None, error: str | None, message: str
+) -> tuple[HealthStatus, str]:
     """The database answers; warn when it lacks migrations the installed code expects."""
-    if probe.migrations_error is not None:
-        return HealthStatus.WARNING, f"{message}; migrations unreadable: {probe.migrations_error}"
-    behind = {label: n for label, n in (probe.pending or {}).items() if n}
+    if error is not None:
+        return HealthStatus.WARNING, f"{message}; migrations unreadable: {error}"
+    behind = {label: n for label, n in (pending or {}).items() if n}
     if not behind:
         return HealthStatus.HEALTHY, message
     detail = ", ".join(f"{label} {n}" for label, n in sorted(behind.items()))
@@ -73,17 +82,27 @@ def _probe(url: URL, settings: DatabaseSettings) -> Probe:
             connection.execute(text("SELECT 1")).scalar_one()
             latency = round((time.perf_counter() - started) * 1000, 2)
             info = connection.dialect.server_version_info
-            pending, error = _pending_migrations(connection, settings)
         version = ".".join(str(part) for part in info) if info else None
-        return Probe(latency, version, pending, error)
+        return Probe(latency, version)
     finally:
         engine.dispose()
 
 
 def _pending_migrations(
-    connection: Connection, settings: DatabaseSettings
+    url: URL, settings: DatabaseSettings
 ) -> tuple[dict[str, int] | None, str | None]:
     """Per branch, how many installed migrations the database lacks (code may need them)."""
+    engine = build_engine(url, settings, pooled=False)
+    try:
+        with engine.connect() as connection:
+            return _pending_on(connection, settings)
+    finally:
+        engine.dispose()
+
+
+def _pending_on(
+    connection: Connection, settings: DatabaseSettings
+) -> tuple[dict[str, int] | None, str | None]:
     try:
         from alembic.runtime.migration import MigrationContext
 
