@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from aegis_cli.errors import AegisError
 from aegis_cli.lifecycle import blocks
 
@@ -56,7 +55,8 @@ def test_env_block_round_trip_is_byte_exact(original: str) -> None:
 def test_two_env_blocks_come_out_independently() -> None:
     one = blocks.add_env_block(ENV, "worker", "REDIS_URL=x")
     two = blocks.add_env_block(one, "database", "DATABASE_URL=y")
-    assert blocks.remove_env_block(two, "worker") == blocks.add_env_block(ENV, "database", "DATABASE_URL=y")
+    only_database = blocks.add_env_block(ENV, "database", "DATABASE_URL=y")
+    assert blocks.remove_env_block(two, "worker") == only_database
     assert blocks.remove_env_block(blocks.remove_env_block(two, "database"), "worker") == ENV
 
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from aegis_cli.errors import AegisError
 from aegis_cli.lifecycle.manifest import MANIFEST, Manifest, Record, file_state, load, sha256
 
@@ -52,7 +51,7 @@ def test_an_empty_manifest_is_no_file(tmp_path: Path) -> None:
 )
 def test_a_damaged_manifest_is_a_clear_error(tmp_path: Path, damage: bytes) -> None:
     _write(tmp_path, damage)
-    with pytest.raises(AegisError, match="manifest.json is damaged") as caught:
+    with pytest.raises(AegisError, match=r"manifest\.json is damaged") as caught:
         load(tmp_path)
     assert caught.value.hint and "git checkout" in caught.value.hint
 

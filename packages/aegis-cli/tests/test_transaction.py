@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-
 from aegis_cli.errors import AegisError
 from aegis_cli.lifecycle.transaction import FAIL_ENV, transaction
+
 from tests.support import tree_digest
 
 

@@ -30,7 +30,7 @@ from aegis_cli.lifecycle.project import (
     require_clean_git,
 )
 from aegis_cli.lifecycle.report import Outcome
-from aegis_cli.lifecycle.stubs import StubSet, render
+from aegis_cli.lifecycle.stubs import StubSet, render, warm_up
 from aegis_cli.lifecycle.transaction import Transaction, transaction
 from aegis_cli.selection import Selected
 
@@ -94,6 +94,8 @@ def add(project: Project, requested: list[Selected], settings: Settings) -> Outc
     with transaction(project.root, dry_run=settings.dry_run) as tx:
         work = Work(project, tx, manifest, Outcome(title=_title("Added", todo), nothing=nothing))
         tx.protect(*SHARED_FILES)
+        if any(i.add_stubs for i in todo):
+            warm_up()
         _install(work, todo, pins)
         stubsets = {i.name: render(i.name, project) for i in todo if i.add_stubs}
         tx.checkpoint("render")

@@ -42,6 +42,17 @@ class StubSet:
         return sorted(p for p in self.files if p.startswith("compose/") and p.endswith(".yml"))
 
 
+def warm_up() -> None:
+    """Import copier (about a second) in a thread while uv resolves, so it costs no wall time.
+
+    Not a daemon thread: the interpreter waits for the import rather than kill it halfway.
+    """
+    import threading
+    from importlib import import_module
+
+    threading.Thread(target=import_module, args=("copier",), name="import-copier").start()
+
+
 def locate(name: str, project: Project) -> tuple[Path, str]:
     """The stub template of `name` for this project and a label saying where it came from."""
     import os
@@ -149,7 +160,15 @@ def format_python(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
 
 def _ruff_format(ruff: Path, root: Path, relative: str, data: bytes) -> bytes:
     done = subprocess.run(
-        [str(ruff), "format", "--quiet", "--stdin-filename", str(root / relative), "-"],
+        [
+            str(ruff),
+            "format",
+            "--quiet",
+            "--no-cache",
+            "--stdin-filename",
+            str(root / relative),
+            "-",
+        ],
         input=data,
         capture_output=True,
         cwd=root,

@@ -1,9 +1,9 @@
 """All or nothing: every change a lifecycle command makes goes through one Transaction.
 
-Before a file is first written or deleted its bytes (or its absence) and mode are kept; on any
-exception, KeyboardInterrupt included, every kept file is put back, the folders we created are
-removed, and, when uv touched the virtual environment, the venv is synced back to the restored
-lock. A second Ctrl-C during the rollback is held until the rollback is done.
+Before a file is first written or deleted its bytes (or its absence), mode and times are kept;
+on any exception, KeyboardInterrupt included, every kept file is put back, the folders we
+created are removed, and, when uv touched the virtual environment, the venv is synced back to
+the restored lock. A second Ctrl-C during the rollback is ignored: a half rollback is worse.
 
 `AEGIS_FAIL_AT=<step>` (or `<step>:interrupt`) makes the engine fail right after that step.
 It is a test-only switch: the tests use it to prove the rollback after every single step.
@@ -11,6 +11,7 @@ It is a test-only switch: the tests use it to prove the rollback after every sin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -22,6 +23,7 @@ from pathlib import Path
 from aegis_cli.errors import AegisError
 
 FAIL_ENV = "AEGIS_FAIL_AT"
+ENVIRONMENT_FILES = frozenset({"pyproject.toml", "uv.lock"})
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class Snapshot:
     data: bytes | None
     """None: the file did not exist."""
     mode: int | None
+    times: tuple[int, int] | None
+    """(atime, mtime) in ns, set back on restore."""
+    ctime: int | None
+    """Cannot be set back; uv keys the project's own install on it (see `rollback`)."""
 
 
 class Transaction:
@@ -50,9 +56,12 @@ class Transaction:
                 continue
             path = self.root / relative
             if path.is_file():
-                self.snapshots[relative] = Snapshot(path.read_bytes(), path.stat().st_mode)
+                stat = path.stat()
+                times = (stat.st_atime_ns, stat.st_mtime_ns)
+                data = path.read_bytes()
+                self.snapshots[relative] = Snapshot(data, stat.st_mode, times, stat.st_ctime_ns)
             else:
-                self.snapshots[relative] = Snapshot(None, None)
+                self.snapshots[relative] = Snapshot(None, None, None, None)
 
     def read(self, relative: str) -> str | None:
         path = self.root / relative
@@ -62,26 +71,32 @@ class Transaction:
         """Write atomically (temp file + rename), keeping the mode of the file it replaces."""
         self.protect(relative)
         path = self.root / relative
-        self._make_parents(path.parent)
         temporary = path.with_name(f".{path.name}.aegis-tmp")
         try:
+            self._make_parents(path.parent)
             temporary.write_bytes(data)
             original = self.snapshots[relative].mode
             if original is not None:
                 os.chmod(temporary, original)
             os.replace(temporary, path)
+        except OSError as exc:
+            raise AegisError(f"could not write {relative}: {exc.strerror or exc}") from None
         finally:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
 
     def delete(self, relative: str) -> None:
         """Delete a file, then the folders it leaves empty (they come back on rollback)."""
         self.protect(relative)
         path = self.root / relative
-        path.unlink(missing_ok=True)
-        parent = path.parent
-        while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+        try:
+            path.unlink(missing_ok=True)
+            parent = path.parent
+            while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        except OSError as exc:
+            raise AegisError(f"could not delete {relative}: {exc.strerror or exc}") from None
 
     def _make_parents(self, folder: Path) -> None:
         missing = []
@@ -104,24 +119,42 @@ class Transaction:
         raise AegisError(f"failed on purpose after step {step!r} ({FAIL_ENV}, a test-only switch)")
 
     def rollback(self) -> list[str]:
-        """Put every snapshot back; return what could not be restored (normally nothing)."""
+        """Put every snapshot back; return what could not be restored (normally nothing).
+
+        A file that still has its original bytes is not rewritten. When pyproject.toml or
+        uv.lock was written at all (by us, or by uv undoing its own failed edit), the venv needs
+        a sync even if no package moved: uv keys the project's own install on the file's ctime,
+        which no one can set back.
+        """
         problems = []
         for relative, snapshot in self.snapshots.items():
             path = self.root / relative
+            if relative in ENVIRONMENT_FILES and _ctime(path) != snapshot.ctime:
+                self.venv_touched = True
             try:
                 if snapshot.data is None:
                     path.unlink(missing_ok=True)
                     continue
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(snapshot.data)
+                if not path.is_file() or path.read_bytes() != snapshot.data:
+                    path.write_bytes(snapshot.data)
                 if snapshot.mode is not None:
                     os.chmod(path, snapshot.mode)
+                if snapshot.times is not None:
+                    os.utime(path, ns=snapshot.times)
             except OSError as exc:
                 problems.append(f"{relative}: {exc}")
         for folder in sorted(self.created_dirs, key=lambda p: len(p.parts), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         return problems
+
+
+def _ctime(path: Path) -> int | None:
+    try:
+        return path.stat().st_ctime_ns
+    except OSError:
+        return None
 
 
 class DryRun(Transaction):
