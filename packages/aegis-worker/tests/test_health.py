@@ -109,3 +109,10 @@ def _worker_health(url: str) -> dict[str, Any]:
 
 def _only_changes(env: dict[str, str], base: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if base.get(k) != v}
+
+
+async def test_a_broken_queue_module_is_named_by_health(project: Project) -> None:
+    project.write("components/worker/queues/system.py", "import not_installed_anywhere\n")
+    health = await worker_health()
+    assert health.status is HealthStatus.UNHEALTHY
+    assert f"{project.package}.components.worker.queues.system failed to import" in health.message

@@ -49,10 +49,13 @@ def dashboard_card(health: ComponentHealth) -> DashboardCard:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Close the API's Redis client (created on first request) when the app stops."""
-    yield
+    """Warm the imports at startup (arq, the user's queue modules), so the first health check
+    spends its time budget on Redis, not on imports; close the API's Redis client at stop."""
     from aegis_worker.api import close_api_state
+    from aegis_worker.health import warm_up
 
+    warm_up()
+    yield
     await close_api_state(app)
 
 

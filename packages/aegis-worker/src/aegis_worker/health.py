@@ -6,6 +6,8 @@ piling up). An idle queue with no worker → info (nothing is wrong yet, but not
 
 from __future__ import annotations
 
+import logging
+
 from aegis_core.component import DashboardCard
 from aegis_core.health.models import ComponentHealth, HealthStatus
 
@@ -15,6 +17,7 @@ from aegis_worker.settings import WorkerConfig
 from aegis_worker.status import QueueState, Snapshot, take_snapshot
 
 RECENT_ON_CARD = 3
+logger = logging.getLogger("aegis.worker")
 
 
 async def worker_health(config: WorkerConfig | None = None) -> ComponentHealth:
@@ -26,6 +29,14 @@ async def worker_health(config: WorkerConfig | None = None) -> ComponentHealth:
         return ComponentHealth(name="worker", status=HealthStatus.UNHEALTHY, message=str(exc))
     snapshot = await take_snapshot(config, queues)
     return health_from_snapshot(snapshot, config, list(queues))
+
+
+def warm_up() -> None:
+    """Import the queue modules now; a broken one is logged here and reported by /health."""
+    try:
+        load_queues()
+    except QueueConfigError as exc:
+        logger.warning("worker queues not loaded: %s", exc)
 
 
 def health_from_snapshot(
