@@ -126,8 +126,9 @@ def plan_remove(names: list[str], have: dict[str, Present]) -> tuple[list[Remove
         broken = [n for n in needs(other.entry, other.options) if n in gone]
         if broken:
             command = "remove-service" if other.entry.kind == "service" else "remove"
+            because = f" (option {', '.join(other.options)})" if other.options else ""
             raise UsageError(
-                f"cannot remove {broken[0]}: {other.spec} needs it",
+                f"cannot remove {broken[0]}: {other.name} needs it{because}",
                 hint=f"remove {other.name} first (`aegis {command} {other.name}`)",
             )
     return [RemoveItem(p) for p in removing], absent
