@@ -62,7 +62,7 @@ def test(pytest_args: list[str]) -> int:
     checks = [
         ("ruff", "check", "."),
         ("ruff", "format", "--check", "."),
-        ("mypy", "packages/aegis-core/src", "packages/aegis-cli/src"),
+        ("mypy", *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("packages/*/src"))),
     ]
     for check in checks:
         if sh(uv(), "run", *check) != 0:

@@ -22,10 +22,11 @@ import logging
 import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 from fastapi import FastAPI
+
+from aegis_core.project import import_optional
 
 logger = logging.getLogger("aegis.hooks")
 
@@ -83,17 +84,6 @@ def _hooks_in(package_name: str, function_name: str) -> list[Hook]:
         else:
             logger.warning("%s defines no %s(); skipped", module_name, function_name)
     return hooks
-
-
-def import_optional(name: str) -> ModuleType | None:
-    """Import `name`, or None when it (or a parent) does not exist; other errors propagate."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        missing = exc.name
-        if missing is not None and (name == missing or name.startswith(missing + ".")):
-            return None
-        raise
 
 
 def apply_middleware(app: FastAPI, hooks: ProjectHooks) -> None:

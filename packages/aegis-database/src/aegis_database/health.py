@@ -15,11 +15,11 @@ from typing import Any
 
 from aegis_core.component import DashboardCard
 from aegis_core.health.models import ComponentHealth, HealthStatus
+from aegis_core.project import project_dir
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
 
 from aegis_database.engine import build_engine
-from aegis_database.paths import project_dir
 from aegis_database.settings import DatabaseSettings, get_settings
 from aegis_database.urls import describe, mask, sqlite_path, sync_url
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aegis_core.project import project_dir
 from sqlalchemy.engine import URL, make_url
-
-from aegis_database.paths import project_dir
 
 _SYNC_DRIVER = {"postgresql": "psycopg", "sqlite": "pysqlite"}
 _ASYNC_DRIVER = {"postgresql": "psycopg", "sqlite": "aiosqlite"}

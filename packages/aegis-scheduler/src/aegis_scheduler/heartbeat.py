@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from aegis_core.project import project_path
 from pydantic import BaseModel, ValidationError
 
-from aegis_scheduler.paths import project_path
 from aegis_scheduler.settings import SchedulerSettings
 from aegis_scheduler.stores import StoreConfig, resolve_store
 

@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
+from aegis_core.project import import_optional, project_package
 from apscheduler.job import Job
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from aegis_scheduler.heartbeat import Heartbeat, HeartbeatStore, JobInfo, heartbeat_store
-from aegis_scheduler.paths import import_optional, project_package
 from aegis_scheduler.settings import SchedulerSettings
 from aegis_scheduler.stores import StoreConfig, resolve_store
 

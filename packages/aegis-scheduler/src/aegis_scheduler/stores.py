@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from aegis_scheduler.paths import project_dir
+from aegis_core.project import project_dir
+
 from aegis_scheduler.settings import SchedulerSettings
 
 JOBS_TABLE = "apscheduler_jobs"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import os
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,13 +19,13 @@ from types import ModuleType
 from typing import Any
 
 from aegis_core.hooks import import_optional
+from aegis_core.project import project_package
 from arq.cron import CronJob
 from arq.worker import Function, Worker, func
 
 from aegis_worker.errors import QueueConfigError
 from aegis_worker.tasks import LOAD_TEST_TASKS, SYSTEM_TASKS
 
-PROJECT_PACKAGE_ENV = "AEGIS_PROJECT_PACKAGE"
 BUILTIN_QUEUES: dict[str, tuple[Callable[..., Any], ...]] = {
     "system": SYSTEM_TASKS,
     "load_test": tuple(LOAD_TEST_TASKS.values()),
@@ -53,11 +52,6 @@ class QueueSpec:
     @property
     def task_names(self) -> list[str]:
         return sorted(self.functions)
-
-
-def project_package() -> str:
-    """`app` in generated projects; `AEGIS_PROJECT_PACKAGE` points elsewhere (tests, renames)."""
-    return os.environ.get(PROJECT_PACKAGE_ENV, "app")
 
 
 def load_queues(package: str | None = None) -> dict[str, QueueSpec]:

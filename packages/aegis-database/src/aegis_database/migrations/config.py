@@ -12,10 +12,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from aegis_core.project import project_dir
 from alembic.config import Config
 
 from aegis_database.migrations.sources import MigrationSource, discover_sources
-from aegis_database.paths import project_dir
 from aegis_database.settings import DatabaseSettings, get_settings
 from aegis_database.urls import sync_url
 

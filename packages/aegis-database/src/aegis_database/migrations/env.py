@@ -12,12 +12,12 @@ import pkgutil
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from aegis_core.project import project_package
 from sqlalchemy import MetaData
 from sqlalchemy.engine import URL
 
 from aegis_database.engine import build_engine
 from aegis_database.migrations.sources import MigrationSource, discover_sources
-from aegis_database.paths import project_package
 from aegis_database.settings import get_settings
 from aegis_database.urls import sync_url
 
