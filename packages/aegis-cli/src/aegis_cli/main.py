@@ -186,6 +186,22 @@ def status(
     run_status(project_path, as_json=as_json)
 
 
+@app.command()
+def upgrade(
+    name: Annotated[str, typer.Argument(help="Component or service, e.g. scheduler.")],
+    to: Annotated[
+        str | None, typer.Option("--to", help="Exact version to move to (default: newest).")
+    ] = None,
+    project_path: ProjectPathOption = Path("."),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Upgrade one aegis-* package (uv lock --upgrade-package) and its unedited stubs."""
+    from aegis_cli.commands.upgrade import run_upgrade
+
+    run_upgrade(name, to, project_path, dry_run=dry_run, force=force)
+
+
 def main() -> None:
     """Entry point: expected failures become one line on stderr and an exit code."""
     try:

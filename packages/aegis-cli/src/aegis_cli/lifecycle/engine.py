@@ -92,7 +92,14 @@ def add(project: Project, requested: list[Selected], settings: Settings) -> Outc
     if settings.check_git and not settings.dry_run:
         require_clean_git(project.root, force=settings.force, command="add")
     with transaction(project.root, dry_run=settings.dry_run) as tx:
-        work = Work(project, tx, manifest, Outcome(title=_title("Added", todo), nothing=nothing))
+        work = Work(
+            project,
+            tx,
+            manifest,
+            Outcome(
+                title=_title("Would add" if settings.dry_run else "Added", todo), nothing=nothing
+            ),
+        )
         tx.protect(*SHARED_FILES)
         if any(i.add_stubs for i in todo):
             warm_up()
@@ -221,7 +228,8 @@ def remove(project: Project, names: list[str], settings: Settings) -> Outcome:
         return Outcome(nothing=nothing)
     if settings.check_git and not settings.dry_run:
         require_clean_git(project.root, force=settings.force, command="remove")
-    title = f"Removed {', '.join(i.present.spec for i in items)}"
+    verb = "Would remove" if settings.dry_run else "Removed"
+    title = f"{verb} {', '.join(i.present.spec for i in items)}"
     with transaction(project.root, dry_run=settings.dry_run) as tx:
         work = Work(project, tx, manifest, Outcome(title=title, nothing=nothing))
         tx.protect(*SHARED_FILES)

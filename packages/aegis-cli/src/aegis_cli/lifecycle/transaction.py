@@ -23,7 +23,7 @@ from pathlib import Path
 from aegis_cli.errors import AegisError
 
 FAIL_ENV = "AEGIS_FAIL_AT"
-ENVIRONMENT_FILES = frozenset({"pyproject.toml", "uv.lock"})
+ENVIRONMENT_FILES = frozenset({"pyproject.toml"})
 
 
 @dataclass(frozen=True)
@@ -121,10 +121,10 @@ class Transaction:
     def rollback(self) -> list[str]:
         """Put every snapshot back; return what could not be restored (normally nothing).
 
-        A file that still has its original bytes is not rewritten. When pyproject.toml or
-        uv.lock was written at all (by us, or by uv undoing its own failed edit), the venv needs
-        a sync even if no package moved: uv keys the project's own install on the file's ctime,
-        which no one can set back.
+        A file that still has its original bytes is not rewritten. When pyproject.toml was
+        written at all (by us, or by uv undoing its own failed edit), the venv needs a sync even
+        if no package moved: uv keys the project's own install on that file's ctime, which no
+        one can set back. (uv.lock does not matter there: the venv follows it only via sync.)
         """
         problems = []
         for relative, snapshot in self.snapshots.items():
