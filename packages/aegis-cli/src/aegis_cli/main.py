@@ -202,6 +202,21 @@ def upgrade(
     run_upgrade(name, to, project_path, dry_run=dry_run, force=force)
 
 
+@app.command()
+def update(
+    project_path: ProjectPathOption = Path("."),
+    to_version: Annotated[
+        str | None,
+        typer.Option("--to-version", help="Template version to move to (default: newest)."),
+    ] = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Bring the project scaffold to a newer template version (copier 3-way merge)."""
+    from aegis_cli.commands.update import run_update
+
+    run_update(project_path, to_version, dry_run=dry_run)
+
+
 def main() -> None:
     """Entry point: expected failures become one line on stderr and an exit code."""
     try:
