@@ -1,0 +1,34 @@
+"""`aegis init --components …` adds components through the same engine as `aegis add`: the
+result is the same files, manifest and packages as init followed by add."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.lifecycle_support import available, git, locked, manifest, ok
+from tests.support import aegis, tree_digest
+
+pytestmark = pytest.mark.skipif(
+    not (available("scheduler") and available("database")), reason="templates not landed yet"
+)
+
+
+def test_init_with_components_equals_init_then_add(
+    project: Path, tmp_path: Path, aegis_index: str
+) -> None:
+    ok("add", "scheduler[sqlite]", cwd=project)
+    elsewhere = tmp_path / "fresh"
+    elsewhere.mkdir()
+    result = aegis("init", "mvp-api", "--no-interactive", "-c", "scheduler[sqlite]", cwd=elsewhere)
+    assert result.returncode == 0, result.output
+    fresh = elsewhere / "mvp-api"
+    assert "Added database (required by scheduler), scheduler[sqlite]" in result.stdout
+
+    added, initialised = tree_digest(project), tree_digest(fresh)
+    assert added.pop("uv.lock") and initialised.pop("uv.lock")
+    assert added == initialised, "the same files, byte for byte (uv.lock compared by versions)"
+    assert locked(project) == locked(fresh)
+    assert manifest(fresh)["components"].keys() == {"database", "scheduler"}
+    assert git(fresh, "status", "--porcelain") == "", "init committed the components too"
