@@ -55,7 +55,6 @@ def test_default_card_shows_readable_metadata_and_skips_noise() -> None:
 
     assert card.title == "Backend"
     assert list(card.rows) == [
-        ("Version", "0.1.0"),
         ("Process rss", "61.2 MB"),
         ("System memory", "41%"),
         ("Requests", "1,234,567"),
@@ -122,7 +121,7 @@ def test_card_control_carries_title_status_message_and_rows() -> None:
     control = card_control(content)
 
     shown = list(texts(control))
-    assert shown[:3] == ["Backend", "HEALTHY", "FastAPI is serving"]
+    assert shown[:4] == ["Backend", "v0.1.0", "HEALTHY", "FastAPI is serving"]
     assert "Process rss" in shown and "61.2 MB" in shown
     assert control.key == "backend"
 

@@ -10,6 +10,7 @@ import pytest
 from aegis_core import ComponentHealth, CoreSettings, HealthStatus, create_app
 from aegis_core.component import HealthCheck
 from aegis_core.health.builtin import _SnapshotCache
+from aegis_core.health.cache import SharedResult
 from aegis_core.health.runner import run_all, run_check
 from aegis_core.runtime import AegisRuntime
 from fastapi.testclient import TestClient
@@ -146,6 +147,63 @@ def test_backend_snapshot_is_reused_within_its_ttl() -> None:
     assert cache.get(ttl=60) is first
     assert cache.get(ttl=0) is not first
     assert first.metadata["process_rss_mb"] > 0
+
+
+class CountingRun:
+    def __init__(self, delay: float = 0.0, error: Exception | None = None) -> None:
+        self.runs = 0
+        self.delay = delay
+        self.error = error
+
+    async def __call__(self) -> int:
+        self.runs += 1
+        await asyncio.sleep(self.delay)
+        if self.error is not None:
+            raise self.error
+        return self.runs
+
+
+async def test_concurrent_callers_share_one_run_and_reuse_it_within_the_ttl() -> None:
+    shared: SharedResult[int] = SharedResult()
+    run = CountingRun(delay=0.05)
+
+    results = await asyncio.gather(*(shared.get(run, ttl=60) for _ in range(5)))
+    again = await shared.get(run, ttl=60)
+
+    assert results == [1] * 5 and again == 1
+    assert run.runs == 1
+
+
+async def test_an_expired_or_disabled_cache_runs_again() -> None:
+    shared: SharedResult[int] = SharedResult()
+    run = CountingRun()
+
+    assert await shared.get(run, ttl=0.05) == 1
+    await asyncio.sleep(0.06)
+    assert await shared.get(run, ttl=0.05) == 2
+    assert await shared.get(run, ttl=0) == 3
+    assert await shared.get(run, ttl=0) == 4
+
+
+async def test_a_failed_run_is_not_kept() -> None:
+    shared: SharedResult[int] = SharedResult()
+
+    with pytest.raises(RuntimeError):
+        await shared.get(CountingRun(error=RuntimeError("boom")), ttl=60)
+    assert await shared.get(CountingRun(), ttl=60) == 1
+
+
+async def test_a_caller_that_goes_away_does_not_cancel_the_shared_run() -> None:
+    shared: SharedResult[int] = SharedResult()
+    run = CountingRun(delay=0.05)
+
+    impatient = asyncio.ensure_future(shared.get(run, ttl=60))
+    patient = asyncio.ensure_future(shared.get(run, ttl=60))
+    await asyncio.sleep(0.01)
+    impatient.cancel()
+
+    assert await patient == 1
+    assert run.runs == 1
 
 
 @pytest.fixture

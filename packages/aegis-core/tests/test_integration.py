@@ -82,6 +82,7 @@ def project_env(project_dir: Path, demo_site: Path, enabled: str) -> dict[str, s
         "PYTHONPATH": os.pathsep.join([str(project_dir), str(demo_site)]),
         "AEGIS_COMPONENTS": enabled,
         "HEALTH_CHECK_TIMEOUT": str(HEALTH_TIMEOUT),
+        "HEALTH_CACHE_SECONDS": "0",  # every request runs the checks: timings are real
         "DASHBOARD_REFRESH_SECONDS": "0.2",  # often enough to race the browser's goodbye
         "CI": os.environ.get("CI", ""),
     }
@@ -280,6 +281,7 @@ def test_dashboard_renders_in_a_real_browser_and_stops_refreshing_when_closed(
         APP_NAME,
         "UNHEALTHY",
         "Good Component",
+        "v1.2.3",
         "Queue depth",
         "all jobs flowing",
         "Backend",
@@ -294,5 +296,7 @@ def test_dashboard_renders_in_a_real_browser_and_stops_refreshing_when_closed(
     assert unexpected_console_errors(report) == [], report
     assert Path(report["screenshot"]).stat().st_size > 10_000
     # The browser is gone: its session's refresh loop must be too (no leaked task).
-    assert wait_until(lambda: frontend_sessions(server)["refreshing_sessions"] == 0, timeout=5)
-    assert frontend_sessions(server)["sessions_opened"] == before["sessions_opened"] + 1
+    after = {"refreshing_sessions": 0, "sessions_opened": before["sessions_opened"] + 1}
+    assert wait_until(lambda: frontend_sessions(server) == after, timeout=5), frontend_sessions(
+        server
+    )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 
 from aegis_core.component import Lifespan
 from aegis_core.discovery import discover_components
-from aegis_core.health.router import router as health_router
+from aegis_core.health.router import health_router
 from aegis_core.hooks import (
     ProjectHooks,
     apply_middleware,
@@ -44,7 +44,7 @@ def create_app(
 
     app = FastAPI(title=settings.APP_NAME, lifespan=_lifespan(runtime, hooks))
     app.state.aegis = runtime
-    app.include_router(health_router)
+    app.include_router(health_router(runtime))
     for component in runtime.discovered.active:
         for router in component.routers() if component.routers else ():
             app.include_router(router, prefix=settings.API_PREFIX)

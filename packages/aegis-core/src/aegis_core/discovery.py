@@ -134,7 +134,7 @@ def check_core_compatibility(component: Component, package: str) -> ComponentPro
         return None
     message = (
         f"{package} {component.version} supports aegis-core {supported} but {core_version} is "
-        f"installed; upgrade to a {package} release that supports aegis-core {core_version} "
+        f"installed; upgrade {package} to a release that supports aegis-core {core_version} "
         f"(uv lock --upgrade-package {package}) or move aegis-core into {supported}"
     )
     return ComponentProblem(

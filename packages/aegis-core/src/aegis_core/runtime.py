@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from aegis_core.component import ComponentKind, HealthCheck
 from aegis_core.discovery import ComponentProblem, DiscoveredComponents, ProblemKind
 from aegis_core.health.builtin import backend_health, frontend_health_check
+from aegis_core.health.cache import SharedResult
 from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthStatus
-from aegis_core.health.runner import run_all
+from aegis_core.health.runner import inline, run_all
 from aegis_core.settings import CoreSettings
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class AegisRuntime:
     dashboard_sessions: Sessions | None = None
     """The dashboard's browser sessions (set by `mount_dashboard`), reported by `/health`."""
     extra_checks: dict[str, tuple[ComponentKind, HealthCheck]] = field(default_factory=dict)
+    _health: SharedResult[DetailedHealth] = field(default_factory=SharedResult, repr=False)
 
     def health_checks(self) -> dict[str, tuple[ComponentKind, HealthCheck]]:
         checks: dict[str, tuple[ComponentKind, HealthCheck]] = {
@@ -52,7 +54,15 @@ class AegisRuntime:
             if p.kind is not ProblemKind.DISABLED
         }
 
-    async def detailed_health(self) -> DetailedHealth:
+    async def detailed_health(self, *, fresh: bool = False) -> DetailedHealth:
+        """The health of everything, at most `HEALTH_CACHE_SECONDS` old (see health/cache.py);
+        `fresh=True` runs the checks now."""
+        if fresh:
+            return await self.run_checks()
+        return await self._health.get(self.run_checks, self.settings.HEALTH_CACHE_SECONDS)
+
+    async def run_checks(self) -> DetailedHealth:
+        """Run every check now (concurrently, each within `HEALTH_CHECK_TIMEOUT`)."""
         detailed = await run_all(
             self.health_checks(),
             timeout=self.settings.HEALTH_CHECK_TIMEOUT,
@@ -64,6 +74,7 @@ class AegisRuntime:
 
 
 def _loaded_without_check(name: str) -> HealthCheck:
+    @inline
     async def check() -> ComponentHealth:
         return ComponentHealth(name=name, status=HealthStatus.HEALTHY, message="loaded")
 

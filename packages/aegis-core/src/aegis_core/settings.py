@@ -24,6 +24,9 @@ class CoreSettings(BaseSettings):
     LOG_LEVEL: str = "INFO"
     HEALTH_CHECK_TIMEOUT: float = 2.0
     """Seconds each health check may take before it reports unhealthy."""
+    HEALTH_CACHE_SECONDS: float = 1.0
+    """Seconds a health result is reused by /health, the CLI and the dashboard; concurrent
+    requests share one run. 0 runs the checks on every request."""
     DASHBOARD_ENABLED: bool = True
     DASHBOARD_PATH: str = "/dashboard"
     DASHBOARD_REFRESH_SECONDS: float = 5.0

@@ -50,6 +50,7 @@ class CardContent:
     status: HealthStatus
     message: str
     rows: tuple[tuple[str, str], ...]
+    version: str | None = None
 
 
 # --- content -------------------------------------------------------------------------------
@@ -68,6 +69,7 @@ def card_content(health: ComponentHealth, component: Component | None) -> CardCo
         status=health.status,
         message=health.message,
         rows=tuple((str(k), _clip(str(v))) for k, v in card.rows)[:MAX_ROWS],
+        version=health.version,
     )
 
 
@@ -86,11 +88,8 @@ def _component_card(health: ComponentHealth, component: Component | None) -> Das
 
 
 def default_card(health: ComponentHealth) -> DashboardCard:
-    """Title, version, then readable metadata, then the sub-components' statuses."""
-    rows: list[tuple[str, str]] = []
-    if health.version:
-        rows.append(("Version", health.version))
-    rows.extend(metadata_rows(health.metadata))
+    """Readable metadata, then the sub-components' statuses (every card shows the version)."""
+    rows: list[tuple[str, str]] = list(metadata_rows(health.metadata))
     rows.extend((sub.name, str(sub.status)) for sub in health.sub_components.values())
     return DashboardCard(title=health.name.replace("_", " ").title(), rows=rows[:MAX_ROWS])
 
@@ -147,9 +146,12 @@ def status_badge(status: HealthStatus, size: int = 12) -> ft.Control:
 
 def card_control(content: CardContent) -> ft.Control:
     """A Material card: title and status on top, the message, then the key/value rows."""
+    title: list[ft.Control] = [ft.Text(content.title, size=18, weight=ft.FontWeight.BOLD)]
+    if content.version:
+        title.append(ft.Text(f"v{content.version}", size=12, color=ft.Colors.ON_SURFACE_VARIANT))
     header = ft.Row(
         [
-            ft.Text(content.title, size=18, weight=ft.FontWeight.BOLD, expand=True),
+            ft.Row(title, spacing=8, expand=True, wrap=True),
             status_badge(content.status),
         ],
     )

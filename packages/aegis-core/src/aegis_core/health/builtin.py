@@ -12,6 +12,7 @@ import psutil
 
 from aegis_core.component import HealthCheck
 from aegis_core.health.models import ComponentHealth, HealthStatus
+from aegis_core.health.runner import inline
 
 WARN_PERCENT = 90.0
 SNAPSHOT_TTL = 1.0
@@ -47,6 +48,7 @@ class _SnapshotCache:
 _cache = _SnapshotCache()
 
 
+@inline
 async def backend_health() -> ComponentHealth:
     """Process memory and CPU, plus the disk the app runs from; warns above 90 % use.
 
@@ -103,6 +105,7 @@ def frontend_health_check(
 ) -> HealthCheck:
     """A check for the Flet dashboard at `path` (mounted or switched off)."""
 
+    @inline
     async def check() -> ComponentHealth:
         if not mounted:
             return ComponentHealth(

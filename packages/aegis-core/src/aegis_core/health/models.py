@@ -22,11 +22,14 @@ class HealthStatus(StrEnum):
 
     @property
     def severity(self) -> int:
-        return list(HealthStatus).index(self)
+        return _SEVERITY[self]
 
     @classmethod
     def worst(cls, statuses: Any) -> HealthStatus:
-        return max(statuses, key=lambda s: s.severity, default=cls.HEALTHY)
+        return max(statuses, key=_SEVERITY.__getitem__, default=cls.HEALTHY)
+
+
+_SEVERITY = {status: rank for rank, status in enumerate(HealthStatus)}
 
 
 class ComponentHealth(BaseModel):
@@ -46,6 +49,8 @@ class ComponentHealth(BaseModel):
 
     def propagated(self) -> ComponentHealth:
         """This node with every status raised to its worst descendant's."""
+        if not self.sub_components:  # a leaf is already right: no copy on the hot path
+            return self
         children = {k: v.propagated() for k, v in self.sub_components.items()}
         status = HealthStatus.worst([self.status, *(c.status for c in children.values())])
         return self.model_copy(update={"status": status, "sub_components": children})

@@ -23,12 +23,36 @@ from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthStat
 logger = logging.getLogger("aegis.health")
 
 
+INLINE_ATTRIBUTE = "_aegis_inline_check"
+
+
+def inline(check: HealthCheck) -> HealthCheck:
+    """Mark a check that never waits (no I/O, no `await` that suspends) to run in place.
+
+    For aegis-core's own cheap checks: a task and a timer per check cost more than the check
+    itself (see bench/README.md). Never use it for a check that does I/O: an inline check has
+    no timeout.
+    """
+    setattr(check, INLINE_ATTRIBUTE, True)
+    return check
+
+
 async def run_check(name: str, check: HealthCheck, timeout: float) -> ComponentHealth:
     """Run one check within `timeout` seconds; always returns, with the time it took."""
     started = time.perf_counter()
-    result = await _bounded(name, check, timeout)
+    if getattr(check, INLINE_ATTRIBUTE, False):
+        result = await _in_place(name, check)
+    else:
+        result = await _bounded(name, check, timeout)
     elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return result.model_copy(update={"name": name, "response_time_ms": elapsed_ms}).propagated()
+
+
+async def _in_place(name: str, check: HealthCheck) -> ComponentHealth:
+    try:
+        return _validated(name, await check())
+    except Exception as exc:
+        return _failed(name, exc)
 
 
 async def _bounded(name: str, check: HealthCheck, timeout: float) -> ComponentHealth:
@@ -80,11 +104,18 @@ async def run_all(
     app_name: str,
     static: Mapping[str, tuple[ComponentKind, ComponentHealth]] | None = None,
 ) -> DetailedHealth:
-    """Run `checks` concurrently and merge them with `static` entries (e.g. load problems)."""
+    """Run `checks` concurrently and merge them with `static` entries (e.g. load problems).
+
+    Inline checks run in place, the others as concurrent tasks: with only inline checks (a
+    bare project) a request creates no task at all.
+    """
     names = list(checks)
-    results = await asyncio.gather(*(run_check(n, checks[n][1], timeout) for n in names))
+    bounded = [n for n in names if not getattr(checks[n][1], INLINE_ATTRIBUTE, False)]
+    pending = asyncio.gather(*(run_check(n, checks[n][1], timeout) for n in bounded))
+    done = {n: await run_check(n, checks[n][1], timeout) for n in names if n not in bounded}
+    done.update(zip(bounded, await pending, strict=True))
     kinds: dict[str, ComponentKind] = {n: checks[n][0] for n in names}
-    by_name = dict(zip(names, results, strict=True))
+    by_name = {n: done[n] for n in names}  # in the order the checks were given
     for name, (kind, health) in (static or {}).items():
         kinds[name] = kind
         by_name[name] = health.propagated()
