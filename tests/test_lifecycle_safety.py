@@ -100,3 +100,17 @@ def test_an_option_can_be_added_to_an_installed_component(project: Path) -> None
     output = ok("add", "scheduler[sqlite]", cwd=project).stdout
     assert "database (required by scheduler)" in output
     assert manifest(project)["components"]["scheduler"]["options"] == ["sqlite"]
+
+
+def test_services_and_upgrades_check_their_names(project: Path) -> None:
+    before = tree_digest(project)
+    assert "unknown service 'scheduler'" in fails(2, "add-service", "scheduler", cwd=project).stderr
+    assert (
+        "unknown service 'database'" in fails(2, "remove-service", "database", cwd=project).stderr
+    )
+    assert (
+        "unknown component or service 'nosuch'" in fails(2, "upgrade", "nosuch", cwd=project).stderr
+    )
+    result = fails(2, "upgrade", "database", cwd=project)
+    assert "database is not installed" in result.stderr and "aegis add database" in result.stderr
+    assert tree_digest(project) == before
