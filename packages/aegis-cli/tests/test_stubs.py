@@ -1,0 +1,49 @@
+"""Rendering stubs with copier, from the fixture template (independent of the real ones)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aegis_cli.errors import AegisError
+from aegis_cli.lifecycle.project import open_project
+from aegis_cli.lifecycle.stubs import STUB_TEMPLATES_ENV, render
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / ".copier-answers.yml").write_text("project_slug: shop-api\n")
+    return tmp_path
+
+
+def test_renders_with_the_slug_and_lists_compose_files(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(STUB_TEMPLATES_ENV, str(FIXTURES / "templates"))
+    stubs = render("scheduler", open_project(project))
+    assert sorted(stubs.files) == [
+        "app/components/scheduler.py",
+        "compose/scheduler.yml",
+        "make/scheduler.mk",
+        "tests/components/test_scheduler.py",
+    ]
+    assert b"image: shop-api:latest" in stubs.files["compose/scheduler.yml"]
+    assert stubs.compose == ["compose/scheduler.yml"]
+    assert stubs.env == "# Scheduler (fixture) for shop-api\nSCHEDULER_TIMEZONE=UTC\n"
+    assert stubs.origin == f"{STUB_TEMPLATES_ENV} scheduler"
+    assert list(project.iterdir()) == [project / ".copier-answers.yml"], "nothing written"
+
+
+def test_a_template_may_not_claim_a_shared_file(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = tmp_path_factory.mktemp("templates")
+    bad = templates / "worker"
+    (bad / "files").mkdir(parents=True)
+    (bad / "copier.yml").write_text("_subdirectory: files\nproject_slug:\n  type: str\n")
+    (bad / "files" / "pyproject.toml").write_text("[project]\n")
+    monkeypatch.setenv(STUB_TEMPLATES_ENV, str(templates))
+    with pytest.raises(AegisError, match=r"writes pyproject\.toml, which no component may own"):
+        render("worker", open_project(project))
