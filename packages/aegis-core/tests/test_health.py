@@ -246,3 +246,26 @@ def test_health_is_503_when_a_check_fails(client: TestClient) -> None:
     assert summary.status_code == detailed.status_code == 503
     assert summary.json()["components"]["redis"]["status"] == "unhealthy"
     assert detailed.json()["services"]["redis"]["message"].startswith("health check failed")
+
+
+def test_health_reuses_a_recent_result_but_detailed_always_runs_the_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AEGIS_COMPONENTS", "none")
+    settings = CoreSettings(DASHBOARD_ENABLED=False, HEALTH_CACHE_SECONDS=60)
+    app = create_app(settings, project_package="no_such_project")
+    runs = 0
+
+    async def counted() -> ComponentHealth:
+        nonlocal runs
+        runs += 1
+        return health("counted", HealthStatus.HEALTHY)
+
+    with TestClient(app) as client:
+        runtime_of(client).extra_checks["counted"] = ("service", counted)
+        for _ in range(3):
+            assert client.get("/health").status_code == 200
+        assert runs == 1  # probes share one result
+        for _ in range(2):
+            client.get("/health/detailed")
+        assert runs == 3  # a person asking gets now

@@ -54,14 +54,7 @@ class AegisRuntime:
             if p.kind is not ProblemKind.DISABLED
         }
 
-    async def detailed_health(self, *, fresh: bool = False) -> DetailedHealth:
-        """The health of everything, at most `HEALTH_CACHE_SECONDS` old (see health/cache.py);
-        `fresh=True` runs the checks now."""
-        if fresh:
-            return await self.run_checks()
-        return await self._health.get(self.run_checks, self.settings.HEALTH_CACHE_SECONDS)
-
-    async def run_checks(self) -> DetailedHealth:
+    async def detailed_health(self) -> DetailedHealth:
         """Run every check now (concurrently, each within `HEALTH_CHECK_TIMEOUT`)."""
         detailed = await run_all(
             self.health_checks(),
@@ -71,6 +64,12 @@ class AegisRuntime:
         )
         _stamp_versions(detailed, {c.name: c.version for c in self.discovered.active})
         return detailed
+
+    async def recent_health(self) -> DetailedHealth:
+        """A result at most `HEALTH_CACHE_SECONDS` old, shared by concurrent callers: for
+        `/health`, which probes and load balancers ask many times a second (health/cache.py).
+        Everything else (`/health/detailed`, the CLI's `status`, the dashboard) runs fresh."""
+        return await self._health.get(self.detailed_health, self.settings.HEALTH_CACHE_SECONDS)
 
 
 def _loaded_without_check(name: str) -> HealthCheck:

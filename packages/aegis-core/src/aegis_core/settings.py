@@ -25,8 +25,9 @@ class CoreSettings(BaseSettings):
     HEALTH_CHECK_TIMEOUT: float = 2.0
     """Seconds each health check may take before it reports unhealthy."""
     HEALTH_CACHE_SECONDS: float = 1.0
-    """Seconds a health result is reused by /health, the CLI and the dashboard; concurrent
-    requests share one run. 0 runs the checks on every request."""
+    """Seconds a `/health` result is reused (concurrent requests share one run); 0 runs the
+    checks on every request. `/health/detailed`, the CLI's `status` and the dashboard are
+    always fresh."""
     DASHBOARD_ENABLED: bool = True
     DASHBOARD_PATH: str = "/dashboard"
     DASHBOARD_REFRESH_SECONDS: float = 5.0

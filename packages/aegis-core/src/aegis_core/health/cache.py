@@ -1,10 +1,11 @@
 """Reuse a health result for a moment, and never run the checks twice at the same time.
 
-Container probes, load balancers, `health probe` and every open dashboard tab ask for health,
-often many times a second, and each answer used to run every check: component checks open
-Redis and PostgreSQL connections, so a probe storm became a database storm. A result is now
-reused for `HEALTH_CACHE_SECONDS` (1 s by default; 0 turns this off), and callers arriving
-while a run is in flight wait for that run instead of starting their own.
+Container probes, load balancers and `health probe` ask `/health`, often many times a second,
+and each answer used to run every check: component checks open Redis and PostgreSQL
+connections, so a probe storm became a database storm. That result is now reused for
+`HEALTH_CACHE_SECONDS` (1 s by default; 0 turns this off), and callers arriving while a run is
+in flight wait for that run instead of starting their own. (`/health/detailed`, the CLI's
+`status` and the dashboard stay fresh: a person looking wants now, not a second ago.)
 
 Measured on `/health` of a bare project: without this the endpoint cost twice the CPU of a
 FastAPI route returning the same JSON; with it, about the same (bench/README.md).

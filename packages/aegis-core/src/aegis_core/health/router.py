@@ -1,9 +1,11 @@
 """`GET /health` and `GET /health/detailed`: 200 unless something is unhealthy, then 503.
 
-Built per app around its runtime, so the endpoints take no parameters (resolving a `Request`
-parameter is a measurable share of such a small endpoint). The models are validated once, in
-the runner, and serialized straight to JSON, once per health result however many requests
-share it (see health/cache.py); `response_model` still documents them in OpenAPI.
+`/health` is what container probes and load balancers hammer: its result is reused for
+`HEALTH_CACHE_SECONDS` (health/cache.py). `/health/detailed` is for people and the CLI and
+always runs the checks. Built per app around its runtime, so the endpoints take no parameters
+(resolving a `Request` parameter is a measurable share of such a small endpoint). The models
+are validated once, in the runner, and serialized straight to JSON once per result;
+`response_model` still documents them in OpenAPI.
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ def health_router(runtime: AegisRuntime) -> APIRouter:
 
     @router.get("/health", response_model=HealthSummary)
     async def health() -> Response:
-        """The overall verdict and one line per component and service."""
-        return summary.response(await runtime.detailed_health())
+        """The overall verdict and one line per component and service (may be ~1 s old)."""
+        return summary.response(await runtime.recent_health())
 
     @router.get("/health/detailed", response_model=DetailedHealth)
     async def health_detailed() -> Response:
