@@ -162,3 +162,13 @@ def test_missing_project_or_folder_is_fine_but_a_broken_import_is_not(
     assert import_optional(f"{package}.components.backend.startup") is None
     with pytest.raises(ModuleNotFoundError, match="missing_dep_x"):
         import_optional(f"{package}.components.backend.api.routing")
+
+
+def test_the_project_package_comes_from_the_environment(
+    project_package: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = project_package({"components/backend/api/routing.py": ROUTES})
+    monkeypatch.setenv("AEGIS_PROJECT_PACKAGE", package)
+
+    with TestClient(create_app(SETTINGS)) as client:
+        assert client.get("/api/echo").json() == {"echo": "project"}

@@ -19,6 +19,7 @@ from aegis_core.hooks import (
     run_shutdown,
     run_startup,
 )
+from aegis_core.project import project_package as default_project_package
 from aegis_core.runtime import AegisRuntime
 from aegis_core.settings import CoreSettings
 
@@ -28,14 +29,16 @@ logger = logging.getLogger("aegis.app")
 def create_app(
     settings: CoreSettings | None = None,
     *,
-    project_package: str = "app",
+    project_package: str | None = None,
 ) -> FastAPI:
     """Build the app: health, installed components, the project's routes, hooks, dashboard.
 
-    `project_package` is the import name of the user's code (`app` in generated projects);
-    its `components/backend/api/routing.py` must expose `router` (an `APIRouter`).
+    `project_package` is the import name of the user's code: `$AEGIS_PROJECT_PACKAGE`, else
+    `app` (generated projects), the same one components use to find their stubs. Its
+    `components/backend/api/routing.py` must expose `router` (an `APIRouter`).
     """
     settings = settings or CoreSettings()
+    project_package = project_package or default_project_package()
     logging.basicConfig(
         level=settings.LOG_LEVEL.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
