@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import flet as ft
 import pytest
-from aegis_core import Component, ComponentHealth, DashboardCard, HealthStatus
+from aegis_core import Component, ComponentHealth, CoreSettings, DashboardCard, HealthStatus
 from aegis_core.dashboard.cards import (
     MAX_ROWS,
     STATUS_COLORS,
@@ -17,6 +18,10 @@ from aegis_core.dashboard.cards import (
     format_value,
     split_unit,
 )
+from aegis_core.dashboard.page import DashboardView
+from aegis_core.discovery import DiscoveredComponents
+from aegis_core.health.models import DetailedHealth
+from aegis_core.runtime import AegisRuntime
 
 
 def texts(control: object) -> Iterator[str]:
@@ -129,3 +134,28 @@ def test_card_control_carries_title_status_message_and_rows() -> None:
 def test_each_status_has_its_own_colour() -> None:
     assert set(STATUS_COLORS) == set(HealthStatus)
     assert len(set(STATUS_COLORS.values())) == len(HealthStatus)
+
+
+def test_view_shows_header_sections_and_a_stale_warning() -> None:
+    runtime = AegisRuntime(CoreSettings(APP_NAME="view-app"), DiscoveredComponents((), ()))
+    redis = ComponentHealth(name="redis", status=HealthStatus.UNHEALTHY, message="down")
+    health = DetailedHealth(
+        status=HealthStatus.UNHEALTHY,
+        healthy=False,
+        app_name="view-app",
+        aegis_core_version="0.1.0",
+        components={"backend": BACKEND},
+        services={"redis": redis},
+        timestamp=datetime.now(UTC),
+    )
+    view = DashboardView(runtime)
+
+    view.show(health)
+    shown = list(texts(view.root()))
+    view.show_error("Refresh failed: boom")
+
+    assert shown[:2] == ["view-app", "UNHEALTHY"]
+    assert "aegis-core 0.1.0 · 1 healthy, 1 unhealthy · updated" in shown[2]
+    assert {"Components", "Services", "Backend", "Redis", "down"} <= set(shown)
+    assert view.error.visible and view.error.value == "Refresh failed: boom"
+    assert "Backend" in texts(view.root())  # the last good cards stay on screen
