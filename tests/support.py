@@ -68,7 +68,7 @@ def venv_bin(project: Path, name: str) -> str:
 
 
 @contextmanager
-def serve_project(project: Path, slug: str) -> Iterator[str]:
+def serve_project(project: Path, slug: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Start the project's own `<slug> serve` on a free port; yield its base URL."""
     from aegis_core.testing.servers import free_port, wait_for_port
 
@@ -80,7 +80,7 @@ def serve_project(project: Path, slug: str) -> Iterator[str]:
             cwd=project,
             stdout=log_file,
             stderr=subprocess.STDOUT,
-            env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
+            env={**{k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}, **(env or {})},
         )
     try:
         try:

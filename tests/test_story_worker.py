@@ -1,0 +1,116 @@
+"""The seeds' "Month 2" step, end to end: `aegis add worker` on a project that already has the
+scheduler; a scheduled job enqueues a worker task (Scheduler → Worker) and a separate worker
+process completes it. Real uv, real Redis, real processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import PROJECT_NAME
+from tests.support import aegis, run, serve_project, venv_bin
+
+SCHEDULED_JOB = '''
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from aegis_worker import get_queue_pool
+
+
+async def schedule_reports() -> None:
+    """Scheduler triggers the worker for the heavy lifting."""
+    pool, _ = await get_queue_pool("system")
+    await pool.enqueue_job("generate_report", 7)
+    await pool.aclose()
+
+
+def register_jobs(scheduler: AsyncIOScheduler) -> None:
+    scheduler.add_job(
+        schedule_reports, "interval", seconds=1, id="schedule_reports", replace_existing=True
+    )
+'''
+
+REPORT_SERVICE = """
+import os
+from datetime import UTC, datetime
+
+
+def build_report(report_id: int) -> dict[str, object]:
+    with open(os.environ["REPORT_MARKS"], "a") as marks:
+        marks.write(f"{report_id}\\n")
+    return {"report_id": report_id, "status": "complete", "at": datetime.now(UTC).isoformat()}
+"""
+
+
+def commit(project: Path, message: str) -> None:
+    assert run(["git", "add", "-A"], cwd=project).returncode == 0
+    done = run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message], cwd=project
+    )
+    assert done.returncode == 0, done.output
+
+
+@contextmanager
+def process(project: Path, env: dict[str, str], *args: str) -> Iterator[subprocess.Popen[bytes]]:
+    log = project / f"{args[0]}.log"
+    with open(log, "wb") as out:
+        child = subprocess.Popen(
+            [venv_bin(project, PROJECT_NAME), *args],
+            cwd=project,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield child
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+
+
+def test_scheduled_job_enqueues_a_worker_task_that_completes(project: Path, redis_url: str) -> None:
+    added = aegis("add", "scheduler", "--project-path", str(project), "--yes", cwd=project)
+    assert added.returncode == 0, added.output
+    commit(project, "Add scheduler")
+    added = aegis("add", "worker", "--project-path", str(project), "--yes", cwd=project)
+    assert added.returncode == 0, added.output
+    assert (project / "app/components/worker/queues/system.py").is_file()
+    assert "compose/worker.yml" in (project / "docker-compose.yml").read_text()
+
+    (project / "app/components/scheduler.py").write_text(SCHEDULED_JOB.lstrip())
+    (project / "app/services/reports.py").write_text(REPORT_SERVICE.lstrip())
+    marks = project / "marks.txt"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
+        "REDIS_URL": redis_url,
+        "WORKER_QUEUE_PREFIX": f"story:{uuid.uuid4().hex[:8]}",
+        "WORKER_POLL_DELAY": "0.05",
+        "SCHEDULER_HEARTBEAT_SECONDS": "1",
+        "REPORT_MARKS": str(marks),
+    }
+    with (
+        process(project, env, "worker", "run", "system"),
+        process(project, env, "scheduler", "run"),
+    ):
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline and len(_lines(marks)) < 2:
+            time.sleep(0.2)
+        assert len(_lines(marks)) >= 2, (project / "scheduler.log").read_text() + (
+            project / "worker.log"
+        ).read_text()
+        assert set(_lines(marks)) == {"7"}
+        with serve_project(project, PROJECT_NAME, env) as url:
+            detailed = httpx.get(f"{url}/health/detailed", timeout=15).json()
+    worker = detailed["components"]["worker"]
+    assert worker["sub_components"]["redis"]["status"] == "healthy", worker
+    assert "scheduler" in detailed["components"]
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text().split() if path.exists() else []
