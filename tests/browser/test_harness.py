@@ -57,7 +57,7 @@ def test_a_missing_text_is_reported_and_the_page_stays_local(server: RunningServ
         f"{server.url}/dashboard/",
         ["harness-app", "no such text anywhere"],
         "harness.png",
-        timeout=10,
+        timeout=6,  # the missing text costs the whole timeout
     )
 
     assert report["found"] == ["harness-app"]
