@@ -116,7 +116,7 @@ def test_served_project_answers_health_and_cli(project: Path) -> None:
             "message": "Hello, Ada!"
         }
         dashboard = httpx.get(f"{url}/dashboard/", timeout=10)
-        assert dashboard.status_code == 200 and "noCdn" in dashboard.text
+        assert dashboard.status_code == 200 and "flet.noCdn=true;" in dashboard.text
         cli = venv_bin(project, PROJECT_NAME)
         status = run([cli, "health", "status", "--url", url], cwd=project)
         assert status.returncode == 0 and "backend" in status.stdout, status.output

@@ -14,4 +14,4 @@ def test_health_reports_backend_and_frontend(client: TestClient) -> None:
 def test_dashboard_is_served_offline(client: TestClient) -> None:
     response = client.get("/dashboard/")
     assert response.status_code == 200
-    assert "noCdn" in response.text
+    assert "flet.noCdn=true;" in response.text  # the offline build, not the CDN default
