@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.lifecycle_support import available, git, locked, manifest, ok
+from tests.lifecycle_support import available, git, locked, manifest, ok, pyproject
 from tests.support import aegis, tree_digest
 
 pytestmark = pytest.mark.skipif(
@@ -15,13 +15,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_init_with_components_equals_init_then_add(
-    project: Path, tmp_path: Path, aegis_index: str
-) -> None:
+def test_init_with_components_equals_init_then_add(project: Path, tmp_path: Path) -> None:
     ok("add", "scheduler[sqlite]", cwd=project)
     elsewhere = tmp_path / "fresh"
     elsewhere.mkdir()
-    result = aegis("init", "mvp-api", "--no-interactive", "-c", "scheduler[sqlite]", cwd=elsewhere)
+    same_index = {"AEGIS_INDEX": pyproject(project)["tool"]["uv"]["index"][0]["url"]}
+    command = ("init", "mvp-api", "--no-interactive", "-c", "scheduler[sqlite]")
+    result = aegis(*command, cwd=elsewhere, env=same_index)
     assert result.returncode == 0, result.output
     fresh = elsewhere / "mvp-api"
     assert "Added database (required by scheduler), scheduler[sqlite]" in result.stdout
