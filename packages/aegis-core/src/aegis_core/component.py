@@ -64,6 +64,8 @@ class Component:
     lifespan: Lifespan | None = None
     cli: Callable[[], typer.Typer] | None = None
     """Sub-app mounted as `<slug> <name> …` in the project CLI."""
+    cli_aliases: tuple[str, ...] = ()
+    """Extra names for the same sub-app (the database's `db`)."""
     dashboard_card: Callable[[ComponentHealth], DashboardCard] | None = None
     """Builds this component's dashboard card from its latest health; a default card
     (status, message, metadata) is shown when absent."""

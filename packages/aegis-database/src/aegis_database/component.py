@@ -69,9 +69,7 @@ component = Component(
     health_check=health_check,
     lifespan=lifespan,
     cli=cli,
+    cli_aliases=("db",),
     dashboard_card=dashboard_card,
-    extras={
-        "migrations_entry_point_group": "aegis.migrations",
-        "cli_aliases": ("db",),
-    },
+    extras={"migrations_entry_point_group": "aegis.migrations"},
 )

@@ -40,13 +40,14 @@ def build_cli(name: str = "app", *, app_module: str = "app.main:app") -> typer.T
             continue
         try:
             sub_app = component.cli()
-        except (
-            Exception
-        ) as exc:  # said out loud: otherwise `<slug> <name>` is just "no such command"
+        except Exception as exc:  # said out loud, else `<slug> <name>` is "no such command"
             typer.echo(
                 f"warning: `{component.name}` commands unavailable: {type(exc).__name__}: {exc}",
                 err=True,
             )
             continue
         cli.add_typer(sub_app, name=component.name)
+        for alias in component.cli_aliases:
+            if alias not in CORE_COMMANDS:
+                cli.add_typer(sub_app, name=alias, help=f"Same as `{name} {component.name}`.")
     return cli
