@@ -30,7 +30,8 @@ def uv() -> str:
     if not private.exists():
         print("uv not found: installing it into .aegis/bootstrap with pip …", flush=True)
         venv.create(BOOTSTRAP, with_pip=True)
-        subprocess.run([BOOTSTRAP / "bin" / "python", "-m", "pip", "install", "-q", "uv"], check=True)
+        pip = [BOOTSTRAP / "bin" / "python", "-m", "pip", "install", "-q", "uv"]
+        subprocess.run(pip, check=True)
     os.environ["PATH"] = f"{private.parent}{os.pathsep}{os.environ['PATH']}"
     return str(private)
 

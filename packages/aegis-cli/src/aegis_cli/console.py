@@ -6,15 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def error(message: str, hint: str | None = None) -> None:
-    err_console.print(f"[bold red]Error:[/] {message}")
+    """One line on stderr; the message is shown as written (`scheduler[sqlite]` is not markup)."""
+    err_console.print(f"[bold red]Error:[/] {escape(message)}")
     if hint:
-        err_console.print(f"[dim]{hint}[/]")
+        err_console.print(f"[dim]{escape(hint)}[/]")
 
 
 def step(message: str) -> None:
