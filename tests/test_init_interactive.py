@@ -4,8 +4,8 @@ shows the plan, and asks before writing."""
 from __future__ import annotations
 
 import os
-import re
 import pty
+import re
 import select
 import sys
 import time

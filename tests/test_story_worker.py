@@ -4,6 +4,7 @@ process completes it. Real uv, real Redis, real processes."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -82,6 +83,12 @@ def test_scheduled_job_enqueues_a_worker_task_that_completes(project: Path, redi
     assert added.returncode == 0, added.output
     assert (project / "app/components/worker/queues/system.py").is_file()
     assert "compose/worker.yml" in (project / "docker-compose.yml").read_text()
+    compose = run(["docker-compose", "config", "--format", "json"], cwd=project)
+    assert compose.returncode == 0, compose.output
+    services = json.loads(compose.stdout)["services"]
+    assert {"web", "redis", "worker-system", "scheduler"} <= set(services)
+    for name in ("web", "worker-system", "scheduler"):  # containers reach Redis by name
+        assert services[name]["environment"]["REDIS_URL"] == "redis://redis:6379/0", name
 
     (project / "app/components/scheduler.py").write_text(SCHEDULED_JOB.lstrip())
     (project / "app/services/reports.py").write_text(REPORT_SERVICE.lstrip())
