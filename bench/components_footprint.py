@@ -51,7 +51,11 @@ def footprint(template: Path) -> Footprint:
 
 
 def main() -> int:
-    templates = sorted(p for p in TEMPLATES.iterdir() if p.is_dir() and p.name != "project")
+    templates = sorted(
+        p
+        for p in TEMPLATES.iterdir()
+        if p.is_dir() and (p / "copier.yml").is_file() and p.name != "project"
+    )
     results = [footprint(t) for t in templates]
     targets = f"within ≤{MAX_FILES} files / ≤{MAX_PY_LINES} lines"
     print(f"{'component':<12} {'files':>5} {'py lines':>8}  {targets}")
