@@ -119,60 +119,47 @@ NamesArgument = Annotated[
 ]
 
 
-@app.command()
-def add(
-    names: NamesArgument,
-    project_path: ProjectPathOption = Path("."),
-    yes: YesOption = False,
-    dry_run: DryRunOption = False,
-    force: ForceOption = False,
-) -> None:
-    """Add components: their aegis-* package (uv add), stubs, compose service, settings."""
-    from aegis_cli.commands.add import run_add
+def _lifecycle_command(name: str, verb: str, kind: str, doc: str) -> None:
+    """Register `aegis <name>`: add/remove share one signature and differ only in the verb
+    and the kind of thing they accept."""
 
-    run_add(names, "component", project_path, yes=yes, dry_run=dry_run, force=force)
+    def command(
+        names: NamesArgument,
+        project_path: ProjectPathOption = Path("."),
+        yes: YesOption = False,
+        dry_run: DryRunOption = False,
+        force: ForceOption = False,
+    ) -> None:
+        from importlib import import_module
 
+        run = getattr(import_module(f"aegis_cli.commands.{verb}"), f"run_{verb}")
+        run(names, kind, project_path, yes=yes, dry_run=dry_run, force=force)
 
-@app.command("add-service")
-def add_service(
-    names: NamesArgument,
-    project_path: ProjectPathOption = Path("."),
-    yes: YesOption = False,
-    dry_run: DryRunOption = False,
-    force: ForceOption = False,
-) -> None:
-    """Add services (auth, ai), with the components they require."""
-    from aegis_cli.commands.add import run_add
-
-    run_add(names, "service", project_path, yes=yes, dry_run=dry_run, force=force)
+    command.__doc__ = doc
+    app.command(name)(command)
 
 
-@app.command()
-def remove(
-    names: NamesArgument,
-    project_path: ProjectPathOption = Path("."),
-    yes: YesOption = False,
-    dry_run: DryRunOption = False,
-    force: ForceOption = False,
-) -> None:
-    """Remove components: package, compose service, settings, and every stub you did not edit."""
-    from aegis_cli.commands.remove import run_remove
-
-    run_remove(names, "component", project_path, yes=yes, dry_run=dry_run, force=force)
-
-
-@app.command("remove-service")
-def remove_service(
-    names: NamesArgument,
-    project_path: ProjectPathOption = Path("."),
-    yes: YesOption = False,
-    dry_run: DryRunOption = False,
-    force: ForceOption = False,
-) -> None:
-    """Remove services; edited files stay and are listed."""
-    from aegis_cli.commands.remove import run_remove
-
-    run_remove(names, "service", project_path, yes=yes, dry_run=dry_run, force=force)
+_lifecycle_command(
+    "add",
+    "add",
+    "component",
+    "Add components: their aegis-* package (uv add), stubs, compose service, settings.",
+)
+_lifecycle_command(
+    "add-service",
+    "add",
+    "service",
+    "Add services (auth, ai), with the components they require.",
+)
+_lifecycle_command(
+    "remove",
+    "remove",
+    "component",
+    "Remove components: package, compose service, settings, and every stub you did not edit.",
+)
+_lifecycle_command(
+    "remove-service", "remove", "service", "Remove services; edited files stay and are listed."
+)
 
 
 @app.command()
