@@ -50,13 +50,14 @@ def test_status_with_redis_down_is_one_line_and_exit_1(project: Project) -> None
 
 
 async def test_load_test_reports_throughput_and_latency_percentiles(project: Project) -> None:
+    """Both names run it: `<slug> worker load-test` and the documented `<slug> load-test run`."""
     project.start_worker("load_test")
     await wait_for_workers(project.config(), "load_test")
     done = slug(project, "worker", "load-test", "--type", "io", "--tasks", "60", "--work", "5")
     assert done.returncode == 0, done.stderr
     assert "io: 60/60 jobs done, 0 failed" in done.stdout
     assert "throughput:" in done.stdout and "p99" in done.stdout
-    measured = slug(project, "worker", "load-test", "--type", "cpu", "--tasks", "30", "--json")
+    measured = slug(project, "load-test", "run", "--type", "cpu", "--tasks", "30", "--json")
     report = json.loads(measured.stdout)
     assert report["completed"] == 30 and report["failed"] == 0
     assert report["throughput"] > 0

@@ -12,7 +12,7 @@ dependencies are imported only when the app or the CLI actually needs that part.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -66,6 +66,8 @@ class Component:
     """Sub-app mounted as `<slug> <name> …` in the project CLI."""
     cli_aliases: tuple[str, ...] = ()
     """Extra names for the same sub-app (the database's `db`)."""
+    commands: Callable[[], Mapping[str, typer.Typer]] | None = None
+    """Further top-level command groups by name (the worker's `<slug> load-test run`)."""
     dashboard_card: Callable[[ComponentHealth], DashboardCard] | None = None
     """Builds this component's dashboard card from its latest health; a default card
     (status, message, metadata) is shown when absent."""

@@ -43,6 +43,17 @@ def build_cli() -> typer.Typer:
     return app
 
 
+def build_load_test_cli() -> typer.Typer:
+    """`<slug> load-test run …`: the same load test, under the name the docs use."""
+    app = typer.Typer(
+        help="Measure the worker pipeline: enqueue N tasks, wait, report throughput.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+    )
+    app.command("run")(load_test)
+    return app
+
+
 def run(
     queue: Annotated[
         str | None, typer.Argument(help="Queue to serve (default: every queue).")

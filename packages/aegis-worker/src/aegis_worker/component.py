@@ -41,6 +41,12 @@ def cli() -> typer.Typer:
     return build_cli()
 
 
+def commands() -> dict[str, typer.Typer]:
+    from aegis_worker.cli import build_load_test_cli
+
+    return {"load-test": build_load_test_cli()}
+
+
 def dashboard_card(health: ComponentHealth) -> DashboardCard:
     from aegis_worker.health import dashboard_card as build_card
 
@@ -71,5 +77,6 @@ component = Component(
     routers=routers,
     lifespan=lifespan,
     cli=cli,
+    commands=commands,
     dashboard_card=dashboard_card,
 )

@@ -12,6 +12,7 @@ import typer
 from aegis_core.cli import components as components_cmd
 from aegis_core.cli import health as health_cmd
 from aegis_core.cli import serve as serve_cmd
+from aegis_core.component import Component
 from aegis_core.discovery import discover_components
 
 CORE_COMMANDS = frozenset({"health", "serve", "components"})
@@ -50,4 +51,20 @@ def build_cli(name: str = "app", *, app_module: str = "app.main:app") -> typer.T
         for alias in component.cli_aliases:
             if alias not in CORE_COMMANDS:
                 cli.add_typer(sub_app, name=alias, help=f"Same as `{name} {component.name}`.")
+    for component in discover_components().active:
+        _add_command_groups(cli, component)
     return cli
+
+
+def _add_command_groups(cli: typer.Typer, component: Component) -> None:
+    """A component's extra top-level groups; a name already taken is reported, not shadowed."""
+    if component.commands is None:
+        return
+    taken = CORE_COMMANDS | {group.name for group in cli.registered_groups if group.name}
+    for group_name, sub_app in component.commands().items():
+        if group_name in taken:
+            typer.echo(
+                f"warning: `{group_name}` from {component.name} hidden: name taken", err=True
+            )
+            continue
+        cli.add_typer(sub_app, name=group_name)
