@@ -44,3 +44,42 @@ def test_alias_mounts_the_same_commands_and_never_shadows_core(tmp_path: Path) -
         assert runner.invoke(cli, ["stores", "hello"]).output.strip() == "hello from stores"
         assert runner.invoke(cli, ["st", "hello"]).output.strip() == "hello from stores"
         assert "Ask the running server" in runner.invoke(cli, ["health", "--help"]).output
+
+
+GROUPS = """
+import typer
+from aegis_core.component import Component
+
+def group(text: str) -> typer.Typer:
+    app = typer.Typer()
+
+    @app.command()
+    def run() -> None:
+        typer.echo(text)
+
+    @app.command()
+    def other() -> None:
+        typer.echo("other")
+
+    return app
+
+component = Component(
+    name="bench", version="1.0", supports_core=">=0",
+    commands=lambda: {"load-test": group("loading"), "serve": group("never")},
+)
+"""
+
+
+def test_command_groups_are_mounted_and_never_shadow_core(tmp_path: Path) -> None:
+    write_distribution(
+        tmp_path,
+        "aegis-bench",
+        "1.0",
+        modules={"aegis_bench.py": GROUPS},
+        entry_points={"bench": "aegis_bench:component"},
+    )
+    with on_path(tmp_path):
+        cli = build_cli("demo")
+        runner = CliRunner()
+        assert runner.invoke(cli, ["load-test", "run"]).output.strip() == "loading"
+        assert "Serve the API" in runner.invoke(cli, ["serve", "--help"]).output
