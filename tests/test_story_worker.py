@@ -15,8 +15,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.browser.browser import render_dashboard
 from tests.conftest import PROJECT_NAME
-from tests.support import aegis, run, serve_project, venv_bin
+from tests.support import REPO, aegis, run, serve_project, venv_bin
 
 SCHEDULED_JOB = '''
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -98,6 +99,7 @@ def test_scheduled_job_enqueues_a_worker_task_that_completes(project: Path, redi
         "REDIS_URL": redis_url,
         "WORKER_QUEUE_PREFIX": f"story:{uuid.uuid4().hex[:8]}",
         "WORKER_POLL_DELAY": "0.05",
+        "WORKER_HEALTH_CHECK_INTERVAL": "1",  # publishes its recent jobs every second
         "SCHEDULER_HEARTBEAT_SECONDS": "1",
         "REPORT_MARKS": str(marks),
     }
@@ -114,6 +116,10 @@ def test_scheduled_job_enqueues_a_worker_task_that_completes(project: Path, redi
         assert set(_lines(marks)) == {"7"}
         with serve_project(project, PROJECT_NAME, env) as url:
             detailed = httpx.get(f"{url}/health/detailed", timeout=15).json()
+            shot = REPO / "test-artifacts" / "story-worker-dashboard.png"
+            cards = ["Worker", "generate_report ok", "Scheduler", "schedule_reports"]
+            report = render_dashboard(f"{url}/dashboard/", cards, shot)
+            assert not report["missing"], report
     worker = detailed["components"]["worker"]
     assert worker["sub_components"]["redis"]["status"] == "healthy", worker
     assert "scheduler" in detailed["components"]

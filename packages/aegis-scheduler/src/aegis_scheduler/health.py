@@ -105,9 +105,10 @@ def one_line(exc: BaseException) -> str:
 
 
 def dashboard_card(health: ComponentHealth) -> DashboardCard:
-    """Status, where it runs, then one row per job with its next run."""
+    """Where it runs, then one row per job with its next run (status and message are shown
+    above the rows by aegis-core)."""
     meta = health.metadata
-    rows: list[tuple[str, str]] = [("status", f"{health.status}: {health.message}")]
+    rows: list[tuple[str, str]] = []
     if "pid" in meta:
         rows.append(("process", f"pid {meta['pid']} on {meta['host']}"))
         rows.append(("heartbeat", f"{meta['heartbeat_age_seconds']}s ago"))

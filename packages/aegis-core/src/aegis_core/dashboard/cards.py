@@ -169,9 +169,20 @@ def card_control(content: CardContent) -> ft.Control:
 
 
 def _row_control(label: str, value: str) -> ft.Control:
+    """Label at its natural width; a long value wraps (two lines at most) instead of
+    squeezing the label to a letter per line."""
     return ft.Row(
         [
-            ft.Text(label, size=13, color=ft.Colors.ON_SURFACE_VARIANT, expand=True),
-            ft.Text(value, size=13, weight=ft.FontWeight.W_500),
+            ft.Text(label, size=13, color=ft.Colors.ON_SURFACE_VARIANT, no_wrap=True),
+            ft.Text(
+                value,
+                size=13,
+                weight=ft.FontWeight.W_500,
+                expand=True,
+                text_align=ft.TextAlign.RIGHT,
+                max_lines=2,
+                overflow=ft.TextOverflow.ELLIPSIS,
+            ),
         ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
     )
