@@ -9,7 +9,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from tests.support import run
+from tests.support import REPO, run
 
 MEMBERS = {
     "aegis-core",
@@ -80,3 +80,14 @@ def test_built_wheels_work_outside_the_workspace(aegis_index: str, tmp_path: Pat
     names, problems = result.stdout.strip().splitlines()
     assert names == str(sorted(m.removeprefix("aegis-") for m in packages if m != "aegis-core"))
     assert problems == "[]"
+
+
+def test_plain_build_of_all_packages_gives_eight_wheels_and_sdists(tmp_path: Path) -> None:
+    """`uv build --all-packages` builds each wheel from its sdist, so everything a wheel
+    needs (aegis-cli's templates included) must be inside the sdist too."""
+    built = run(["uv", "build", "--all-packages", "-q", "-o", str(tmp_path)], cwd=REPO)
+    assert built.returncode == 0, built.output
+    assert len(list(tmp_path.glob("*.whl"))) == 8
+    assert len(list(tmp_path.glob("*.tar.gz"))) == 8
+    wheel = next(tmp_path.glob("aegis_cli-*.whl"))
+    assert "aegis_cli/templates/project/copier.yml" in zipfile.ZipFile(wheel).namelist()
