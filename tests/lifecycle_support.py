@@ -13,13 +13,9 @@ FIXTURE_TEMPLATES = REPO / "packages" / "aegis-cli" / "tests" / "fixtures" / "te
 REAL_COMPONENTS = ("database", "scheduler", "worker")
 
 
-def available(name: str) -> bool:
-    """The real stub template has landed (others write them concurrently)."""
-    return (REPO / "templates" / name / "copier.yml").is_file()
-
-
 def components() -> list[str]:
-    return [name for name in REAL_COMPONENTS if available(name)]
+    """The real components every lifecycle test runs against (a missing template fails)."""
+    return list(REAL_COMPONENTS)
 
 
 def git(project: Path, *args: str) -> str:

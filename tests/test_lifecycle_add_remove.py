@@ -25,8 +25,6 @@ from tests.lifecycle_support import (
 )
 from tests.support import tree_digest, venv_bin
 
-pytestmark = pytest.mark.skipif(not components(), reason="no real component template yet")
-
 
 @pytest.mark.parametrize("name", components())
 def test_add_writes_what_it_records_and_remove_takes_back_exactly_that(

@@ -30,8 +30,6 @@ from tests.lifecycle_support import (
 )
 from tests.support import tree_digest
 
-pytestmark = pytest.mark.skipif(not components(), reason="no real component template yet")
-
 
 def _every_step_rolls_back(project: Path, command: str, name: str, steps: tuple[str, ...]) -> None:
     """Fail after each step in turn, last step first: that first run goes online and fills

@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.lifecycle_support import available, git, locked, manifest, ok, pyproject
+from tests.lifecycle_support import git, locked, manifest, ok, pyproject
 from tests.support import aegis, tree_digest
-
-pytestmark = pytest.mark.skipif(
-    not (available("scheduler") and available("database")), reason="templates not landed yet"
-)
 
 
 def test_init_with_components_equals_init_then_add(project: Path, tmp_path: Path) -> None:

@@ -7,12 +7,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import pytest
-
 from tests.lifecycle_support import components, git, pyproject
 from tests.support import run
-
-pytestmark = pytest.mark.skipif(not components(), reason="no real component template yet")
 
 
 def _uv(project: Path, *args: str) -> None:

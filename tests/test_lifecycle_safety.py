@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from tests.lifecycle_support import (
-    available,
     commit,
     dependency_names,
     fails,
@@ -15,10 +14,6 @@ from tests.lifecycle_support import (
     ok,
 )
 from tests.support import tree_digest
-
-needs_scheduler_and_database = pytest.mark.skipif(
-    not (available("scheduler") and available("database")), reason="templates not landed yet"
-)
 
 
 def test_outside_a_project_is_bad_input(tmp_path: Path) -> None:
@@ -71,7 +66,6 @@ def test_a_dirty_tree_is_refused_unless_forced(project: Path) -> None:
     assert (project / "app" / "services" / "wip.py").read_text() == "x = 1\n"
 
 
-@needs_scheduler_and_database
 def test_an_option_brings_its_requirement_and_protects_it(project: Path) -> None:
     output = ok("add", "scheduler[sqlite]", cwd=project).stdout
     assert "database (required by scheduler)" in output
@@ -93,7 +87,6 @@ def test_an_option_brings_its_requirement_and_protects_it(project: Path) -> None
     assert not {"aegis-scheduler", "aegis-database"} & dependency_names(project)
 
 
-@needs_scheduler_and_database
 def test_an_option_can_be_added_to_an_installed_component(project: Path) -> None:
     ok("add", "scheduler", cwd=project)
     commit(project)

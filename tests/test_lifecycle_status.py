@@ -6,12 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.lifecycle_support import commit, components, locked, manifest, ok, pyproject
 from tests.support import run, tree_digest
-
-pytestmark = pytest.mark.skipif(not components(), reason="no real component template yet")
 
 
 def _status(project: Path) -> dict:

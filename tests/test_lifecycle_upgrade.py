@@ -12,11 +12,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from aegis_core.testing import run_server
 
 from tests.lifecycle_support import (
-    available,
     commit,
     fails,
     locked,
@@ -26,8 +24,6 @@ from tests.lifecycle_support import (
     venv_in_sync,
 )
 from tests.support import REPO, run, tree_digest, venv_bin
-
-pytestmark = pytest.mark.skipif(not available("scheduler"), reason="templates/scheduler missing")
 
 USER_JOB = '''
 

@@ -14,11 +14,9 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 from aegis_core.testing import run_server
 
 from tests.lifecycle_support import (
-    available,
     commit,
     compose_valid,
     dependency_names,
@@ -27,10 +25,6 @@ from tests.lifecycle_support import (
     ok,
 )
 from tests.support import run, venv_bin
-
-pytestmark = pytest.mark.skipif(
-    not (available("scheduler") and available("database")), reason="templates not landed yet"
-)
 
 USER_JOBS = '''"""My jobs."""
 
