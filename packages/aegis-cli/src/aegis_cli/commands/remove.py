@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from aegis_cli.catalog import Kind
-from aegis_cli.commands.add import confirm, needs_confirmation
+from aegis_cli.commands.confirmed import rehearse_confirm_apply
 from aegis_cli.errors import UsageError
-from aegis_cli.lifecycle.engine import Settings, remove
+from aegis_cli.lifecycle.engine import remove
 from aegis_cli.lifecycle.project import open_project
-from aegis_cli.lifecycle.report import show
 from aegis_cli.selection import parse
 
 
@@ -21,10 +20,6 @@ def run_remove(
     if not names:
         raise UsageError(f"name at least one {kind} to remove")
     project = open_project(project_path)
-    if needs_confirmation(yes=yes, dry_run=dry_run):
-        preview = remove(project, names, Settings(dry_run=True, force=force))
-        show(preview, dry_run=True)
-        if not preview.title or not confirm("Go ahead?"):
-            return
-    outcome = remove(project, names, Settings(dry_run=dry_run, force=force))
-    show(outcome, dry_run=dry_run)
+    rehearse_confirm_apply(
+        lambda settings: remove(project, names, settings), yes=yes, dry_run=dry_run, force=force
+    )
