@@ -138,13 +138,7 @@ def _install(work: Work, todo: list[AddItem], pins: set[str]) -> None:
             f"uv add{flag} {' '.join(packages)}",
             lambda: uv_add(root, packages, restore_pins=restore),
         )
-        work.outcome.touch("pyproject.toml")
-        work.outcome.touch("uv.lock")
-    work.tx.checkpoint("uv-add")
-    if packages:
-        work.tx.venv_touched = True
-        work.uv("uv sync", lambda: uv_sync(root))
-    work.tx.checkpoint("uv-sync")
+    _sync_dependencies(work, changed=bool(packages), step="uv-add")
 
 
 def _write_stubs(
@@ -254,12 +248,19 @@ def _uninstall(work: Work, items: list[RemoveItem]) -> None:
     if packages:
         work.uv(f"uv remove {' '.join(packages)}", lambda: uv_remove(root, packages))
         work.outcome.removed += [f"dependency {p}" for p in packages]
+    _sync_dependencies(work, changed=bool(packages), step="uv-remove")
+
+
+def _sync_dependencies(work: Work, *, changed: bool, step: str) -> None:
+    """After `uv add`/`uv remove` (`step`): note the shared files uv rewrote and install the
+    new lock; both steps are checkpoints a test can fail at."""
+    if changed:
         work.outcome.touch("pyproject.toml")
         work.outcome.touch("uv.lock")
-    work.tx.checkpoint("uv-remove")
-    if packages:
+    work.tx.checkpoint(step)
+    if changed:
         work.tx.venv_touched = True
-        work.uv("uv sync", lambda: uv_sync(root))
+        work.uv("uv sync", lambda: uv_sync(work.project.root))
     work.tx.checkpoint("uv-sync")
 
 
