@@ -18,23 +18,25 @@ from aegis_core.testing.packages import on_path, write_distribution
 DEMO_SOURCES = Path(__file__).parent / "demo_components"
 
 DEMO_DISTRIBUTIONS = {
-    # entry-point name: (distribution, version, module)
-    "good": ("aegis-demo-good", "1.2.3", "aegis_demo_good"),
-    "hang": ("aegis-demo-hang", "0.3.0", "aegis_demo_hang"),
-    "legacy": ("aegis-demo-legacy", "0.0.9", "aegis_demo_legacy"),
-    "broken": ("aegis-demo-broken", "0.1.0", "aegis_demo_broken"),
+    # entry-point name: (distribution, version, module, aegis-core requirement, summary)
+    "good": ("aegis-demo-good", "1.2.3", "aegis_demo_good", ">=0.1,<0.2", "A healthy demo."),
+    "hang": ("aegis-demo-hang", "0.3.0", "aegis_demo_hang", ">=0.1,<0.2", "Its check hangs."),
+    "legacy": ("aegis-demo-legacy", "0.0.9", "aegis_demo_legacy", "<0.1", "Built for 0.0.x."),
+    "broken": ("aegis-demo-broken", "0.1.0", "aegis_demo_broken", ">=0.1", "Cannot import."),
 }
 
 
 def install_demo_components(root: Path, names: tuple[str, ...] = tuple(DEMO_DISTRIBUTIONS)) -> Path:
     for name in names:
-        distribution, version, module = DEMO_DISTRIBUTIONS[name]
+        distribution, version, module, core, summary = DEMO_DISTRIBUTIONS[name]
         write_distribution(
             root,
             distribution,
             version,
             modules={f"{module}.py": (DEMO_SOURCES / f"{module}.py").read_text()},
             entry_points={name: f"{module}:component"},
+            requires=[f"aegis-core{core}"],
+            summary=summary,
         )
     return root
 

@@ -98,21 +98,21 @@ def test_unreachable_server_is_one_line_without_traceback() -> None:
 
 
 FAULTY_CLIS = """
+import typer
 from aegis_core import Component
 
 
-def broken_cli():
+def broken_cli(commands):
+    commands.add(typer.Typer(), name="half-built")
     raise RuntimeError("typer app failed to build")
 
 
-def shadowing_cli():
-    import typer
-
-    return typer.Typer()
+def shadowing_cli(commands):
+    commands.add(typer.Typer())
 
 
-faulty = Component(name="faulty", version="1.0.0", supports_core=">=0.1", cli=broken_cli)
-shadow = Component(name="health", version="1.0.0", supports_core=">=0.1", cli=shadowing_cli)
+faulty = Component(cli=broken_cli)
+shadow = Component(cli=shadowing_cli)
 """
 
 
@@ -135,7 +135,9 @@ def test_a_component_cli_that_fails_or_clashes_is_reported_not_fatal(
     assert result.exit_code == 0
     assert "status" in result.stdout and "probe" in result.stdout  # core `health` intact
     assert "`faulty` commands unavailable: RuntimeError: typer app failed" in warnings
-    assert "`health` commands hidden: the name is a core command" in warnings
+    assert "`health` from health hidden: the name is a core command" in warnings
+    half = runner.invoke(cli, ["half-built", "--help"])  # a failed hook adds nothing
+    assert half.exit_code == 2 and "No such command 'half-built'" in half.output
 
 
 @pytest.mark.usefixtures("installed_demo")
@@ -148,13 +150,13 @@ def test_components_lists_installed_versions_and_problems(
 
     assert result.exit_code == 0, result.output
     rows = {row["name"]: row for row in json.loads(result.stdout)["components"]}
-    assert rows["good"] | {"message": ""} == {
+    assert rows["good"] == {  # all read from the distribution's metadata
         "name": "good",
         "kind": "component",
         "version": "1.2.3",
-        "supports_core": ">=0.1,<0.2",
+        "supports_core": "<0.2,>=0.1",
         "status": "loaded",
-        "message": "",
+        "message": "A healthy demo.",
     }
     assert rows["legacy"]["status"] == "incompatible"
     assert rows["hang"]["status"] == "disabled"

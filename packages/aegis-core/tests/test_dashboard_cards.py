@@ -52,7 +52,7 @@ BACKEND = ComponentHealth(
 
 
 def component(**parts: object) -> Component:
-    return Component(name="demo", version="1.0.0", supports_core=">=0.1", **parts)  # type: ignore[arg-type]
+    return Component(**parts)  # type: ignore[arg-type]
 
 
 def test_default_card_shows_readable_metadata_and_skips_noise() -> None:
@@ -127,8 +127,22 @@ def test_card_control_carries_title_status_message_and_rows() -> None:
 
     shown = list(texts(control))
     assert shown[:4] == ["Backend", "v0.1.0", "HEALTHY", "FastAPI is serving"]
-    assert "Process rss" in shown and "61.2 MB" in shown
+    assert "Memory" in shown and "61.2 MB used by this process" in shown
+    assert "Machine memory" in shown and "41 % in use" in shown
     assert control.key == "backend"
+
+
+def relative_luminance(hex_color: str) -> float:
+    channels = [int(hex_color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("status", list(HealthStatus))
+def test_white_badge_text_has_at_least_aa_contrast(status: HealthStatus) -> None:
+    background = relative_luminance(STATUS_COLORS[status])
+
+    assert (1.0 + 0.05) / (background + 0.05) >= 4.5
 
 
 def test_each_status_has_its_own_colour() -> None:
@@ -136,7 +150,7 @@ def test_each_status_has_its_own_colour() -> None:
     assert len(set(STATUS_COLORS.values())) == len(HealthStatus)
 
 
-def test_view_shows_header_sections_and_a_stale_warning() -> None:
+def test_view_names_the_problems_puts_the_worst_first_and_keeps_stale_cards() -> None:
     runtime = AegisRuntime(CoreSettings(APP_NAME="view-app"), DiscoveredComponents((), ()))
     redis = ComponentHealth(name="redis", status=HealthStatus.UNHEALTHY, message="down")
     health = DetailedHealth(
@@ -155,7 +169,9 @@ def test_view_shows_header_sections_and_a_stale_warning() -> None:
     view.show_error("Refresh failed: boom")
 
     assert shown[:2] == ["view-app", "UNHEALTHY"]
-    assert "aegis-core 0.1.0 · 1 healthy, 1 unhealthy · updated" in shown[2]
-    assert {"Components", "Services", "Backend", "Redis", "down"} <= set(shown)
+    assert shown[2] == "2 problems: Redis (down), Backend (disk)"
+    assert shown[3].startswith("Updated ") and "aegis-core 0.1.0" in shown[3]
+    titles = [t for t in shown if t in ("Backend", "Redis")]
+    assert titles == ["Redis", "Backend"]  # the worst card first
     assert view.error.visible and view.error.value == "Refresh failed: boom"
     assert "Backend" in texts(view.root())  # the last good cards stay on screen

@@ -14,6 +14,7 @@ from aegis_core.discovery import (
     enabled_names_from_env,
 )
 from aegis_core.testing.packages import on_path, write_distribution
+from packaging.specifiers import SpecifierSet
 
 DEMO = frozenset({"good", "hang", "legacy", "broken"})
 
@@ -22,15 +23,19 @@ def problems_by_name(found: DiscoveredComponents) -> dict[str, ComponentProblem]
     return {p.name: p for p in found.problems}
 
 
-def component_source(name: str, *, supports: str = ">=0.1,<0.2", requires: str = "()") -> str:
-    return (
-        "from aegis_core import Component\n"
-        f"component = Component(name={name!r}, version='1.0.0', supports_core={supports!r}, "
-        f"requires={requires})\n"
-    )
+def component_source() -> str:
+    return "from aegis_core import Component\ncomponent = Component()\n"
 
 
-def install(root: Path, name: str, source: str) -> None:
+def install(
+    root: Path,
+    name: str,
+    source: str,
+    *,
+    core: str = "aegis-core>=0.1,<0.2",
+    needs: tuple[str, ...] = (),
+) -> None:
+    """Install component `name` from distribution aegis-t-<name>, depending on aegis-t-<needs>."""
     module = f"aegis_t_{name}"
     write_distribution(
         root,
@@ -38,6 +43,7 @@ def install(root: Path, name: str, source: str) -> None:
         "1.0.0",
         modules={f"{module}.py": source},
         entry_points={name: f"{module}:component"},
+        requires=[core, *(f"aegis-t-{other}>=1" for other in needs)],
     )
 
 
@@ -45,8 +51,13 @@ def test_loads_compatible_components_and_reports_the_rest(installed_demo: Path) 
     found = discover_components(DEMO)
 
     assert set(found.names) == {"good", "hang"}
-    good = found.get("good")
-    assert good is not None and good.version == "1.2.3"
+    good = next(c for c in found.active if c.name == "good")
+    assert (good.package, good.version, good.description) == (
+        "aegis-demo-good",
+        "1.2.3",
+        "A healthy demo.",
+    )
+    assert found.get("good") is good.component
     problems = problems_by_name(found)
     assert problems["legacy"].kind is ProblemKind.INCOMPATIBLE
     assert problems["broken"].kind is ProblemKind.BROKEN
@@ -98,22 +109,41 @@ def test_filter_syntax(
 
 
 def test_missing_requirement_drops_the_chain_and_says_how_to_fix(tmp_path: Path) -> None:
-    install(tmp_path, "alpha", component_source("alpha", requires="('beta',)"))
-    install(tmp_path, "beta", component_source("beta", requires="('gamma',)"))
+    """What a component needs is read from its distribution's dependencies, never repeated."""
+    install(tmp_path, "alpha", component_source(), needs=("beta",))
+    install(tmp_path, "beta", component_source(), needs=("gamma",))
+    install(tmp_path, "gamma", "raise ImportError('libgamma.so.2')\n")
     with on_path(tmp_path):
-        found = discover_components(frozenset({"alpha", "beta"}))
+        found = discover_components(frozenset({"alpha", "beta", "gamma"}))
 
     assert found.names == ()
     problems = problems_by_name(found)
     assert problems["beta"].package == "aegis-t-beta"
+    assert problems["beta"].kind is ProblemKind.MISSING_REQUIREMENT
     assert "needs gamma" in problems["beta"].message
-    assert "aegis add gamma" in problems["beta"].message
+    assert "fix gamma, which failed to load" in problems["beta"].message
     assert "needs beta" in problems["alpha"].message
 
 
+def test_an_option_of_an_extra_is_not_a_requirement(tmp_path: Path) -> None:
+    write_distribution(
+        tmp_path,
+        "aegis-t-solo",
+        "1.0.0",
+        modules={"aegis_t_solo.py": component_source()},
+        entry_points={"solo": "aegis_t_solo:component"},
+        requires=["aegis-core>=0.1,<0.2", 'aegis-t-beta>=1; extra == "beta"'],
+    )
+    install(tmp_path, "beta", component_source())
+    with on_path(tmp_path):
+        found = discover_components(frozenset({"solo"}))
+
+    assert found.names == ("solo",)
+
+
 def test_requirement_filtered_out_says_to_enable_it(tmp_path: Path) -> None:
-    install(tmp_path, "alpha", component_source("alpha", requires="('beta',)"))
-    install(tmp_path, "beta", component_source("beta"))
+    install(tmp_path, "alpha", component_source(), needs=("beta",))
+    install(tmp_path, "beta", component_source())
     with on_path(tmp_path):
         found = discover_components(frozenset({"alpha"}))
 
@@ -123,10 +153,39 @@ def test_requirement_filtered_out_says_to_enable_it(tmp_path: Path) -> None:
 
 def test_not_a_component_and_invalid_range_are_broken(tmp_path: Path) -> None:
     install(tmp_path, "plain", "component = {'name': 'plain'}\n")
-    install(tmp_path, "badrange", component_source("badrange", supports="0.1+"))
+    install(tmp_path, "badrange", component_source(), core="aegis-core 0.1+")
     with on_path(tmp_path):
         problems = problems_by_name(discover_components(frozenset({"plain", "badrange"})))
 
     assert "is a dict, not an aegis_core.Component" in problems["plain"].message
-    assert "invalid aegis-core range '0.1+'" in problems["badrange"].message
+    assert "invalid requirement" in problems["badrange"].message
     assert problems["plain"].kind is problems["badrange"].kind is ProblemKind.BROKEN
+
+
+def test_name_version_kind_and_core_range_come_from_the_distribution(tmp_path: Path) -> None:
+    """A component states them once, in its pyproject; the object repeats none of them."""
+    write_distribution(
+        tmp_path,
+        "aegis-t-audit",
+        "2.4.0",
+        modules={"aegis_t_audit.py": component_source()},
+        entry_points={"audit-log": "aegis_t_audit:component"},
+        requires=["httpx>=0.27", "aegis-core>=0.1,<0.2", "aegis-core<0.1; python_version<'3'"],
+        summary="Who did what, when.",
+        keywords=["aegis-service", "aegis-needs:Redis"],
+    )
+    with on_path(tmp_path):
+        (audit,) = discover_components(frozenset({"audit-log"})).active
+
+    assert (audit.name, audit.package, audit.version) == ("audit-log", "aegis-t-audit", "2.4.0")
+    assert (audit.kind, audit.description) == ("service", "Who did what, when.")
+    assert SpecifierSet(audit.supports_core) == SpecifierSet(">=0.1,<0.2")
+
+
+def test_incompatible_component_is_never_imported(tmp_path: Path) -> None:
+    """Code written for another aegis-core is not run: the range is checked before import."""
+    install(tmp_path, "old", "raise SystemExit('imported')\n", core="aegis-core<0.1")
+    with on_path(tmp_path):
+        problem = problems_by_name(discover_components(frozenset({"old"})))["old"]
+
+    assert problem.kind is ProblemKind.INCOMPATIBLE

@@ -248,9 +248,7 @@ def test_health_is_503_when_a_check_fails(client: TestClient) -> None:
     assert detailed.json()["services"]["redis"]["message"].startswith("health check failed")
 
 
-def test_health_reuses_a_recent_result_but_detailed_always_runs_the_checks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_health_and_detailed_share_one_recent_result(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AEGIS_COMPONENTS", "none")
     settings = CoreSettings(DASHBOARD_ENABLED=False, HEALTH_CACHE_SECONDS=60)
     app = create_app(settings, project_package="no_such_project")
@@ -265,7 +263,49 @@ def test_health_reuses_a_recent_result_but_detailed_always_runs_the_checks(
         runtime_of(client).extra_checks["counted"] = ("service", counted)
         for _ in range(3):
             assert client.get("/health").status_code == 200
-        assert runs == 1  # probes share one result
-        for _ in range(2):
-            client.get("/health/detailed")
-        assert runs == 3  # a person asking gets now
+            assert client.get("/health/detailed").status_code == 200
+        assert runs == 1  # probes, monitors and people share one result
+
+
+async def test_a_stale_result_is_served_while_the_next_run_is_in_flight() -> None:
+    shared: SharedResult[int] = SharedResult()
+    release = asyncio.Event()
+    values = iter([1, 2])
+
+    async def run() -> int:
+        if shared.has_result:
+            await release.wait()
+        return next(values)
+
+    assert await shared.get(run, ttl=0.01, stale_for=60) == 1
+    await asyncio.sleep(0.02)
+    assert await shared.get(run, ttl=0.01, stale_for=60) == 1  # stale, but a run is going
+    release.set()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert await shared.get(run, ttl=60) == 2
+    assert shared.runs == 2
+
+
+async def test_the_first_run_answers_starting_when_it_takes_longer_than_a_moment() -> None:
+    shared: SharedResult[str] = SharedResult()
+    release = asyncio.Event()
+
+    async def slow() -> str:
+        await release.wait()
+        return "checked"
+
+    async def starting() -> str:
+        return "starting"
+
+    assert await shared.get(slow, ttl=1, starting=starting, first_wait=0.01) == "starting"
+    release.set()
+    assert await shared.get(slow, ttl=1, starting=starting) == "checked"
+    assert shared.runs == 1
+
+
+def test_openapi_documents_the_503_both_endpoints_answer_when_unhealthy() -> None:
+    app = create_app(CoreSettings(APP_NAME="docs"), project_package="no_project")
+    paths = app.openapi()["paths"]
+    for path in ("/health", "/health/detailed"):
+        assert set(paths[path]["get"]["responses"]) == {"200", "503"}, path

@@ -82,6 +82,42 @@ def test_middleware_startup_shutdown_and_routes_are_picked_up(
     assert app.state.events == ["start-1", "start-2", "stop"]
 
 
+NO_PARAMETER_HOOKS = """
+    from pathlib import Path
+
+    EVENTS = Path(__file__).with_name("events.log")
+
+    async def startup_hook() -> None:
+        with EVENTS.open("a") as events:
+            events.write("async-start\\n")
+
+    def shutdown_hook():
+        with EVENTS.open("a") as events:
+            events.write("sync-stop\\n")
+"""
+
+
+def test_hooks_without_a_parameter_run_like_the_others(project_package: MakeProject) -> None:
+    """`async def startup_hook()` (no app parameter) starts the app instead of failing it."""
+    package = project_package(
+        {
+            "components/backend/startup/warm.py": NO_PARAMETER_HOOKS,
+            "components/backend/shutdown/close.py": NO_PARAMETER_HOOKS,
+        }
+    )
+    app = create_app(SETTINGS, project_package=package)
+
+    with TestClient(app) as client:
+        assert client.get("/health").status_code == 200
+
+    import importlib
+
+    startup = importlib.import_module(f"{package}.components.backend.startup.warm")
+    shutdown = importlib.import_module(f"{package}.components.backend.shutdown.close")
+    assert startup.EVENTS.read_text() == "async-start\n"
+    assert shutdown.EVENTS.read_text() == "sync-stop\n"
+
+
 def test_failing_startup_hook_stops_startup_and_names_the_module(
     project_package: MakeProject,
 ) -> None:

@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 from aegis_core import __version__ as core_version
 from aegis_core.dashboard.mount import CONTENT_SECURITY_POLICY
-from aegis_core.testing import RunningServer, free_port, run_server
-from aegis_core.testing.services import wait_until
+from aegis_core.testing import RunningServer, free_port, run_server, wait_until
 
 from tests.browser.browser import render_dashboard, requests_that_left, unexpected_console_errors
 
@@ -63,6 +62,11 @@ PROJECT = {
         @router.get("/project/echo")
         async def echo() -> dict[str, str]:
             return {"echo": "from the project"}
+
+
+        @router.get("/good/motto")
+        async def motto() -> dict[str, str]:
+            return {"motto": "the project's"}
     """,
 }
 
@@ -175,6 +179,14 @@ def test_component_and_project_routes_are_served_under_the_api_prefix(
 ) -> None:
     assert server.get("/api/good/ping").json() == {"pong": True, "component": "good"}
     assert server.get("/api/project/echo").json() == {"echo": "from the project"}
+
+
+def test_a_project_route_wins_over_a_component_route_at_the_same_path(
+    server: RunningServer,
+) -> None:
+    """The project's code is the customisation point: a user who writes a route a component
+    also serves (say `POST /ai/chat` with a login) gets theirs."""
+    assert server.get("/api/good/motto").json() == {"motto": "the project's"}
 
 
 # --- the project CLI, as a subprocess --------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aegis_core import CoreSettings
@@ -22,9 +23,7 @@ class QueueSettings(BaseSettings):
     QUEUE_CONCURRENCY: int = 4
 
 
-component = Component(
-    name="queue", version="1.0.0", supports_core=">=0.1,<0.2", settings=QueueSettings
-)
+component = Component(settings=QueueSettings)
 """
 
 
@@ -93,3 +92,90 @@ def test_project_config_wins_over_a_component_env_prefix(monkeypatch: pytest.Mon
 
     assert merged.APP_NAME == "still-read"  # a leaked env_prefix would have hidden it
     assert merged.PFX_VALUE == "default"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("fields", "environment", "message"),
+    [
+        (
+            {"RETRIES": (int, 3)},
+            {"RETRIES": "3.5"},
+            "RETRIES='3.5' is not a valid integer: set RETRIES in .env (or the environment) "
+            "to a whole number",
+        ),
+        (
+            {"DEBUG": (bool, False)},
+            {"DEBUG": "maybe"},
+            "DEBUG='maybe' is not a valid boolean: set DEBUG in .env (or the environment) "
+            "to true or false",
+        ),
+        (
+            {"API_URL": (str, ...)},
+            {},
+            "API_URL is not set: set API_URL in .env (or the environment)",
+        ),
+        (
+            {"BROKER_URL": (int, 1)},
+            {"BROKER_URL": "redis://bob:hunter2@host:6379/0"},
+            "BROKER_URL='redis://bob:***@host:6379/0' is not a valid integer",
+        ),
+        ({"SECRET_TOKEN": (int, 1)}, {"SECRET_TOKEN": "s3cr3t"}, "SECRET_TOKEN='***' is not"),
+    ],
+)
+def test_settings_errors_are_one_line_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+    fields: dict[str, Any],
+    environment: dict[str, str],
+    message: str,
+) -> None:
+    from aegis_core.settings_errors import SettingsError, load
+    from pydantic import create_model
+    from pydantic_settings import BaseSettings
+
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    settings_class = create_model("DemoSettings", __base__=BaseSettings, **fields)
+
+    with pytest.raises(SettingsError) as error:
+        load(settings_class)
+
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)
+    assert "hunter2" not in str(error.value) and "s3cr3t" not in str(error.value)
+
+
+def test_cached_settings_reads_once_until_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aegis_core.settings import cached_settings
+    from pydantic_settings import BaseSettings
+
+    class AuditSettings(BaseSettings):
+        AUDIT_RETENTION_DAYS: int = 30
+
+    get_settings = cached_settings(AuditSettings)
+    monkeypatch.setenv("AUDIT_RETENTION_DAYS", "7")
+    first = get_settings()
+    monkeypatch.setenv("AUDIT_RETENTION_DAYS", "90")
+
+    assert get_settings() is first and first.AUDIT_RETENTION_DAYS == 7
+    get_settings.cache_clear()
+    assert get_settings().AUDIT_RETENTION_DAYS == 90
+
+
+def test_a_lazy_public_name_imports_on_use_and_an_unknown_one_says_which_module() -> None:
+    import aegis_core
+
+    assert aegis_core.compose_settings.__module__ == "aegis_core.settings"
+    with pytest.raises(AttributeError, match="module 'aegis_core' has no attribute 'nope'"):
+        _ = aegis_core.nope  # type: ignore[attr-defined]
+
+
+def test_cached_settings_says_a_bad_value_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aegis_core.settings import SettingsError, cached_settings
+
+    class AuditSettings(BaseSettings):
+        AUDIT_RETENTION_DAYS: int = 30
+
+    monkeypatch.setenv("AUDIT_RETENTION_DAYS", "a week")
+    with pytest.raises(SettingsError, match="AUDIT_RETENTION_DAYS") as raised:
+        cached_settings(AuditSettings)()
+    assert "\n" not in str(raised.value)

@@ -10,18 +10,22 @@ from fastapi import APIRouter, FastAPI
 
 from aegis_core.component import Lifespan
 from aegis_core.discovery import discover_components
+from aegis_core.docs_assets import mount_api_docs
 from aegis_core.health.router import health_router
 from aegis_core.hooks import (
     ProjectHooks,
     apply_middleware,
     discover_hooks,
-    import_optional,
     run_shutdown,
     run_startup,
 )
+from aegis_core.landing import add_landing_redirect
+from aegis_core.logs import RequestIdMiddleware, configure_logging
+from aegis_core.project import import_optional
 from aegis_core.project import project_package as default_project_package
-from aegis_core.runtime import AegisRuntime
+from aegis_core.runtime import AegisRuntime, set_current_runtime
 from aegis_core.settings import CoreSettings
+from aegis_core.startup import first_health_run, started_line
 
 logger = logging.getLogger("aegis.app")
 
@@ -39,27 +43,43 @@ def create_app(
     """
     settings = settings or CoreSettings()
     project_package = project_package or default_project_package()
-    logging.basicConfig(
-        level=settings.LOG_LEVEL.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
     runtime = AegisRuntime(settings=settings, discovered=discover_components())
+    set_current_runtime(runtime)
     hooks = discover_hooks(project_package)
 
-    app = FastAPI(title=settings.APP_NAME, lifespan=_lifespan(runtime, hooks))
+    app = FastAPI(
+        title=settings.APP_NAME,
+        lifespan=_lifespan(runtime, hooks),
+        docs_url=None,  # mount_api_docs serves them with local assets (they work offline)
+        redoc_url=None,
+    )
+    mount_api_docs(app, settings.APP_NAME)
     app.state.aegis = runtime
     app.include_router(health_router(runtime))
-    for component in runtime.discovered.active:
-        for router in component.routers() if component.routers else ():
-            app.include_router(router, prefix=settings.API_PREFIX)
     project_router = _project_router(project_package)
-    if project_router is not None:
+    if project_router is not None:  # first: a project route wins over a component's at its path
         app.include_router(project_router, prefix=settings.API_PREFIX)
+    for loaded in runtime.discovered.active:
+        routers = loaded.component.routers
+        for router in routers() if routers else ():
+            app.include_router(router, prefix=settings.API_PREFIX)
     apply_middleware(app, hooks)
+    _add_component_middleware(app, runtime)
+    app.add_middleware(RequestIdMiddleware)  # outermost: the project's middleware logs the id
     if settings.DASHBOARD_ENABLED:
         from aegis_core.dashboard import mount_dashboard
 
         mount_dashboard(app, runtime)
+    add_landing_redirect(app, settings)
     return app
+
+
+def _add_component_middleware(app: FastAPI, runtime: AegisRuntime) -> None:
+    """Outside the project's middleware: a component's guard refuses before user code runs."""
+    for loaded in runtime.discovered.active:
+        if loaded.component.middleware is not None:
+            loaded.component.middleware(app)
 
 
 def _project_router(project_package: str) -> APIRouter | None:
@@ -82,13 +102,18 @@ def _lifespan(runtime: AegisRuntime, hooks: ProjectHooks) -> Lifespan:
                 from aegis_core.dashboard import dashboard_lifespan
 
                 await stack.enter_async_context(dashboard_lifespan(runtime.dashboard_sessions))
-            for component in runtime.discovered.active:
-                if component.lifespan is not None:
-                    await stack.enter_async_context(component.lifespan(app))
+            for loaded in runtime.discovered.active:
+                if loaded.component.lifespan is not None:
+                    await stack.enter_async_context(loaded.component.lifespan(app))
             await run_startup(app, hooks)
             stack.push_async_callback(run_shutdown, app, hooks)
-            names = ", ".join(runtime.discovered.names) or "none"
-            logger.info("started with components: %s", names)
+            await stack.enter_async_context(first_health_run(runtime))
+            if runtime.dashboard_sessions is not None:  # the history, kept with nobody watching
+                from aegis_core.dashboard.sampler import history_sampler
+
+                sessions = runtime.dashboard_sessions
+                await stack.enter_async_context(history_sampler(runtime, sessions.history))
+            logger.info(started_line(runtime))
             yield
 
     return lifespan

@@ -1,5 +1,9 @@
 """Find the installed Aegis components and decide which of them may load.
 
+What a component is called, its version, kind, description and the aegis-core range it
+supports come from its entry point and its distribution's metadata (written once, in its
+pyproject); the `Component` object the entry point names holds only its parts.
+
 A component is *not* loaded when it fails to import, is not a `Component`, supports another
 aegis-core range, needs a component that is not loaded, or is filtered out by
 `AEGIS_COMPONENTS`. Each such case becomes a `ComponentProblem` that the log, `/health/detailed`
@@ -13,12 +17,14 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import Distribution, EntryPoint, entry_points
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 from aegis_core._version import __version__ as core_version
-from aegis_core.component import ENTRY_POINT_GROUP, Component
+from aegis_core.component import ENTRY_POINT_GROUP, Component, ComponentKind
 
 logger = logging.getLogger("aegis.discovery")
 
@@ -41,13 +47,37 @@ class ComponentProblem:
     version: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class LoadedComponent:
+    """An installed component that loaded: what its distribution says, and its parts."""
+
+    name: str
+    """The entry point's name, e.g. ``"worker"``: CLI group, health entry, `requires` key."""
+    package: str
+    """The distribution that provides it, e.g. ``"aegis-worker"``."""
+    version: str
+    """The distribution's version, e.g. ``"0.1.0"``."""
+    supports_core: str
+    """The distribution's requirement on aegis-core, e.g. ``"<0.2,>=0.1"`` (empty: any)."""
+    kind: ComponentKind
+    """``"service"`` when the distribution's keywords say `aegis-service`."""
+    description: str
+    """The distribution's summary (its pyproject `description`)."""
+    component: Component
+    """The object the entry point names: settings, health check, routers, CLI hook, …"""
+    requires: tuple[str, ...] = ()
+    """Other components that must be loaded for this one, e.g. ``("database",)``: those whose
+    distributions its distribution depends on (no extra), as its pyproject says once."""
+
+
 @dataclass(frozen=True)
 class DiscoveredComponents:
-    active: tuple[Component, ...]
+    active: tuple[LoadedComponent, ...]
     problems: tuple[ComponentProblem, ...]
 
     def get(self, name: str) -> Component | None:
-        return next((c for c in self.active if c.name == name), None)
+        """The parts of the loaded component `name`, or None when it is not loaded."""
+        return next((c.component for c in self.active if c.name == name), None)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -72,9 +102,11 @@ def discover_components(enabled: frozenset[str] | None = None) -> DiscoveredComp
 
 @lru_cache(maxsize=8)
 def _discover(enabled: frozenset[str] | None) -> DiscoveredComponents:
-    candidates: list[tuple[Component, str]] = []
+    candidates: list[LoadedComponent] = []
     problems: list[ComponentProblem] = []
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    installed = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+    providers = _components_by_distribution(installed)
+    for ep in installed:
         package = _package_of(ep)
         if enabled is not None and ep.name not in enabled:
             problems.append(
@@ -83,11 +115,11 @@ def _discover(enabled: frozenset[str] | None) -> DiscoveredComponents:
                 )
             )
             continue
-        component, problem = _load(ep, package)
-        if problem is not None:
-            problems.append(problem)
-        elif component is not None:
-            candidates.append((component, package))
+        loaded = _load(ep, package, providers)
+        if isinstance(loaded, ComponentProblem):
+            problems.append(loaded)
+        else:
+            candidates.append(loaded)
 
     active, missing = _resolve_requirements(candidates, problems)
     problems.extend(missing)
@@ -106,80 +138,139 @@ def _package_of(ep: EntryPoint) -> str:
     return ep.dist.name if ep.dist is not None else ep.value.split(":")[0]
 
 
-def _load(ep: EntryPoint, package: str) -> tuple[Component | None, ComponentProblem | None]:
+def _components_by_distribution(installed: list[EntryPoint]) -> dict[str, tuple[str, ...]]:
+    """Which component names each installed distribution provides, by its canonical name."""
+    providers: dict[str, tuple[str, ...]] = {}
+    for ep in installed:
+        if ep.dist is not None:
+            key = canonicalize_name(ep.dist.name)
+            providers[key] = (*providers.get(key, ()), ep.name)
+    return providers
+
+
+def _load(
+    ep: EntryPoint, package: str, providers: dict[str, tuple[str, ...]]
+) -> LoadedComponent | ComponentProblem:
+    version = ep.dist.version if ep.dist is not None else ""
+    try:
+        supports_core = _core_range(ep.dist)
+        requires = _required_components(ep.dist, providers)
+    except InvalidRequirement as exc:
+        message = f"declares an invalid requirement: {exc}"
+        return ComponentProblem(ep.name, package, ProblemKind.BROKEN, message, version)
+    incompatibility = _core_incompatibility(ep.name, package, version, supports_core)
+    if incompatibility is not None:  # said before importing code written for another core
+        return incompatibility
     try:
         obj = ep.load()
     except Exception as exc:  # a broken plugin is reported, never fatal
         message = f"failed to import {ep.value}: {type(exc).__name__}: {exc}"
-        return None, ComponentProblem(ep.name, package, ProblemKind.BROKEN, message)
+        return ComponentProblem(ep.name, package, ProblemKind.BROKEN, message, version)
     if not isinstance(obj, Component):
         message = f"{ep.value} is a {type(obj).__name__}, not an aegis_core.Component"
-        return None, ComponentProblem(ep.name, package, ProblemKind.BROKEN, message)
-    incompatibility = check_core_compatibility(obj, package)
-    if incompatibility is not None:
-        return None, incompatibility
-    return obj, None
+        return ComponentProblem(ep.name, package, ProblemKind.BROKEN, message, version)
+    return LoadedComponent(
+        name=ep.name,
+        package=package,
+        version=version,
+        supports_core=supports_core,
+        kind=_kind(ep.dist),
+        description=_summary(ep.dist),
+        component=obj,
+        requires=requires,
+    )
 
 
-def check_core_compatibility(component: Component, package: str) -> ComponentProblem | None:
+def _core_range(dist: Distribution | None) -> str:
+    """The aegis-core range `dist` requires (its pyproject dependency), or "" for none."""
+    for raw in (dist.requires if dist is not None else None) or []:
+        requirement = Requirement(raw)
+        if requirement.name == "aegis-core" and requirement.marker is None:
+            return str(requirement.specifier)
+    return ""
+
+
+def _required_components(
+    dist: Distribution | None, providers: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The installed components `dist` depends on unconditionally (an extra's are options)."""
+    names: list[str] = []
+    for raw in (dist.requires if dist is not None else None) or []:
+        requirement = Requirement(raw)
+        if requirement.marker is None:
+            names.extend(providers.get(canonicalize_name(requirement.name), ()))
+    return tuple(names)
+
+
+def _kind(dist: Distribution | None) -> ComponentKind:
+    keywords = _metadata_field(dist, "Keywords").replace(",", " ").split()
+    return "service" if "aegis-service" in keywords else "component"
+
+
+def _summary(dist: Distribution | None) -> str:
+    return _metadata_field(dist, "Summary")
+
+
+def _metadata_field(dist: Distribution | None, field: str) -> str:
+    """One field of the distribution's metadata; "" when it or the field is absent."""
+    if dist is None:
+        return ""
+    return str(dist.metadata[field] or "") if field in dist.metadata else ""
+
+
+def _core_incompatibility(
+    name: str, package: str, version: str, supports_core: str
+) -> ComponentProblem | None:
     """Say exactly what to upgrade when this component does not support the installed core."""
-    try:
-        supported = SpecifierSet(component.supports_core)
-    except InvalidSpecifier:
-        message = f"declares an invalid aegis-core range {component.supports_core!r}"
-        return ComponentProblem(
-            component.name, package, ProblemKind.BROKEN, message, component.version
-        )
+    supported = SpecifierSet(supports_core)
     if supported.contains(core_version, prereleases=True):
         return None
     message = (
-        f"{package} {component.version} supports aegis-core {supported} but {core_version} is "
+        f"{package} {version} supports aegis-core {supported} but {core_version} is "
         f"installed; upgrade {package} to a release that supports aegis-core {core_version} "
         f"(uv lock --upgrade-package {package}) or move aegis-core into {supported}"
     )
-    return ComponentProblem(
-        component.name, package, ProblemKind.INCOMPATIBLE, message, component.version
-    )
+    return ComponentProblem(name, package, ProblemKind.INCOMPATIBLE, message, version)
 
 
 def _resolve_requirements(
-    candidates: list[tuple[Component, str]], earlier: list[ComponentProblem]
-) -> tuple[list[Component], list[ComponentProblem]]:
+    candidates: list[LoadedComponent], earlier: list[ComponentProblem]
+) -> tuple[list[LoadedComponent], list[ComponentProblem]]:
     """Drop components whose requirements are not loaded, repeating until stable."""
     active = list(candidates)
     problems: list[ComponentProblem] = []
     changed = True
     while changed:
         changed = False
-        names = {c.name for c, _ in active}
-        for component, package in list(active):
-            missing = [r for r in component.requires if r not in names]
+        names = {c.name for c in active}
+        for loaded in list(active):
+            missing = [r for r in loaded.requires if r not in names]
             if missing:
-                active.remove((component, package))
+                active.remove(loaded)
                 problems.append(
                     ComponentProblem(
-                        component.name,
-                        package,
+                        loaded.name,
+                        loaded.package,
                         ProblemKind.MISSING_REQUIREMENT,
                         _missing_message(missing, [*earlier, *problems]),
-                        component.version,
+                        loaded.version,
                     )
                 )
                 changed = True
-    return [c for c, _ in active], problems
+    return active, problems
 
 
 def _missing_message(missing: list[str], problems: list[ComponentProblem]) -> str:
-    """Say how to fix it: enable what is filtered out, repair what failed, add what is absent."""
+    """Say how to fix it: enable what is filtered out, repair what failed to load.
+
+    A required component is always installed (it is a dependency of this one's distribution),
+    so it is either loaded or one of `problems`."""
     kinds = {p.name: p.kind for p in problems}
     off = [m for m in missing if kinds.get(m) is ProblemKind.DISABLED]
-    failed = [m for m in missing if m in kinds and m not in off]
-    absent = [m for m in missing if m not in kinds]
+    failed = [m for m in missing if m not in off]
     fixes = []
     if off:
         fixes.append(f"add {', '.join(off)} to {ENABLED_ENV}")
     if failed:
         fixes.append(f"fix {', '.join(failed)}, which failed to load")
-    if absent:
-        fixes.append(f"aegis add {','.join(absent)}")
     return f"needs {', '.join(missing)}, which is not loaded ({'; '.join(fixes)})"

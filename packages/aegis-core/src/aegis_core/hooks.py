@@ -8,6 +8,9 @@ Drop a module into one of the project's folders and it is picked up, in file-nam
 | app/components/backend/startup/     | ``async def startup_hook(app) -> None``    |
 | app/components/backend/shutdown/    | ``async def shutdown_hook(app) -> None``   |
 
+Startup and shutdown hooks may also take no parameter (``async def startup_hook() -> None``):
+most only warm a cache or open a client and have no use for the app. Sync functions work too.
+
 Failures: a middleware module or a startup hook that raises **stops the app from starting**
 (the error names the module): serving requests with half-initialised state is worse than not
 serving. A failing shutdown hook is logged with its module name and the remaining hooks still
@@ -20,7 +23,7 @@ import importlib
 import inspect
 import logging
 import pkgutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,12 +47,24 @@ class HookError(RuntimeError):
 @dataclass(frozen=True)
 class Hook:
     module: str
-    function: Callable[[FastAPI], Any]
+    function: Callable[..., Any]
 
     async def call(self, app: FastAPI) -> None:
-        result = self.function(app)
+        result = self.function(app) if _wants_app(self.function) else self.function()
         if inspect.isawaitable(result):
             await result
+
+
+def _wants_app(function: Callable[..., Any]) -> bool:
+    """True when the hook takes a parameter (the app); `def hook()` is called without one."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # no introspectable signature: keep the documented call
+        return True
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return any(
+        p.kind in positional or p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters
+    )
 
 
 @dataclass(frozen=True)
@@ -109,6 +124,3 @@ async def run_shutdown(app: FastAPI, hooks: ProjectHooks) -> None:
             await hook.call(app)
         except Exception:
             logger.exception("shutdown hook %s failed; continuing", hook.module)
-
-
-AsyncHook = Callable[[FastAPI], Awaitable[None]]

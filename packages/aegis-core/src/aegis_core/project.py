@@ -12,6 +12,15 @@ import os
 from pathlib import Path
 from types import ModuleType
 
+__all__ = [
+    "PROJECT_DIR_ENV",
+    "PROJECT_PACKAGE_ENV",
+    "import_optional",
+    "project_dir",
+    "project_package",
+    "project_path",
+]
+
 PROJECT_DIR_ENV = "AEGIS_PROJECT_DIR"
 PROJECT_PACKAGE_ENV = "AEGIS_PROJECT_PACKAGE"
 

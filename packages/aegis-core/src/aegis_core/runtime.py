@@ -9,12 +9,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aegis_core.component import ComponentKind, HealthCheck
-from aegis_core.discovery import ComponentProblem, DiscoveredComponents, ProblemKind
+from aegis_core.discovery import (
+    ComponentProblem,
+    DiscoveredComponents,
+    LoadedComponent,
+    ProblemKind,
+)
 from aegis_core.health.builtin import backend_health, frontend_health_check
 from aegis_core.health.cache import SharedResult
 from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthStatus
-from aegis_core.health.runner import inline, run_all
+from aegis_core.health.runner import inline, run_all, starting_checks
 from aegis_core.settings import CoreSettings
+from aegis_core.startup import warmed_up
 
 if TYPE_CHECKING:
     from aegis_core.dashboard.refresh import Sessions
@@ -40,9 +46,8 @@ class AegisRuntime:
                 ),
             ),
         }
-        for component in self.discovered.active:
-            check = component.health_check or _loaded_without_check(component.name)
-            checks[component.name] = (component.kind, check)
+        for loaded in self.discovered.active:
+            checks[loaded.name] = (loaded.kind, _check_of(loaded))
         checks.update(self.extra_checks)
         return checks
 
@@ -56,8 +61,36 @@ class AegisRuntime:
 
     async def detailed_health(self) -> DetailedHealth:
         """Run every check now (concurrently, each within `HEALTH_CHECK_TIMEOUT`)."""
+        return await self._run(self.health_checks())
+
+    async def recent_health(self) -> DetailedHealth:
+        """What `/health` and `/health/detailed` answer: one run shared by concurrent callers
+        and reused for `HEALTH_CACHE_SECONDS`; "starting" entries until the first run has
+        finished (health/cache.py). In-process `get_system_status()` and the dashboard run
+        fresh."""
+        cache_seconds = self.settings.HEALTH_CACHE_SECONDS
+        return await self._health.get(
+            self.detailed_health if self._health.has_result else self._first_run,
+            cache_seconds,
+            stale_for=self.settings.HEALTH_CHECK_TIMEOUT if cache_seconds > 0 else 0.0,
+            starting=self._starting_health,
+        )
+
+    def warm_up(self) -> None:
+        """Start the first health run in the background, unless a request already did."""
+        if not self._health.has_result:
+            self._health.start(self._first_run)
+
+    async def _first_run(self) -> DetailedHealth:
+        await warmed_up()
+        return await self.detailed_health()
+
+    async def _starting_health(self) -> DetailedHealth:
+        return await self._run(starting_checks(self.health_checks()))
+
+    async def _run(self, checks: dict[str, tuple[ComponentKind, HealthCheck]]) -> DetailedHealth:
         detailed = await run_all(
-            self.health_checks(),
+            checks,
             timeout=self.settings.HEALTH_CHECK_TIMEOUT,
             app_name=self.settings.APP_NAME,
             static=self.problem_entries(),
@@ -65,11 +98,38 @@ class AegisRuntime:
         _stamp_versions(detailed, {c.name: c.version for c in self.discovered.active})
         return detailed
 
-    async def recent_health(self) -> DetailedHealth:
-        """A result at most `HEALTH_CACHE_SECONDS` old, shared by concurrent callers: for
-        `/health`, which probes and load balancers ask many times a second (health/cache.py).
-        Everything else (`/health/detailed`, the CLI's `status`, the dashboard) runs fresh."""
-        return await self._health.get(self.detailed_health, self.settings.HEALTH_CACHE_SECONDS)
+
+_current: AegisRuntime | None = None
+
+
+def set_current_runtime(runtime: AegisRuntime) -> None:
+    """Called by `create_app`: in-process callers of `get_system_status()` ask this runtime."""
+    global _current
+    _current = runtime
+
+
+def current_runtime() -> AegisRuntime | None:
+    """The runtime of the app created last in this process, if any."""
+    return _current
+
+
+def _check_of(loaded: LoadedComponent) -> HealthCheck:
+    parts = loaded.component
+    if parts.not_built:
+        return _not_built(loaded.name, parts.not_built)
+    return parts.health_check or _loaded_without_check(loaded.name)
+
+
+def _not_built(name: str, missing: str) -> HealthCheck:
+    """`info`, not `healthy`: installed, but there is nothing to be healthy yet."""
+
+    @inline
+    async def check() -> ComponentHealth:
+        return ComponentHealth(
+            name=name, status=HealthStatus.INFO, message=f"not built yet: {missing}"
+        )
+
+    return check
 
 
 def _loaded_without_check(name: str) -> HealthCheck:

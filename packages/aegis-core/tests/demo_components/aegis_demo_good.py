@@ -3,8 +3,7 @@ card and a CLI sub-app. Installed as distribution `aegis-demo-good` by the tests
 
 from __future__ import annotations
 
-import typer
-from aegis_core import Component, ComponentHealth, DashboardCard, HealthStatus
+from aegis_core import CliCommands, Component, ComponentHealth, DashboardCard, HealthStatus
 from fastapi import APIRouter
 
 
@@ -28,10 +27,14 @@ def routers() -> list[APIRouter]:
     async def ping() -> dict[str, object]:
         return {"pong": True, "component": "good"}
 
+    @router.get("/motto")
+    async def motto() -> dict[str, str]:  # the test project defines this path too
+        return {"motto": "the component's"}
+
     return [router]
 
 
-def cli() -> typer.Typer:
+def cli(commands: CliCommands) -> None:
     import typer
 
     app = typer.Typer(help="The good demo component.")
@@ -45,7 +48,7 @@ def cli() -> typer.Typer:
     def version() -> None:
         typer.echo("good 1.2.3")
 
-    return app
+    commands.add(app)
 
 
 def dashboard_card(health: ComponentHealth) -> DashboardCard:
@@ -54,10 +57,6 @@ def dashboard_card(health: ComponentHealth) -> DashboardCard:
 
 
 component = Component(
-    name="good",
-    version="1.2.3",
-    supports_core=">=0.1,<0.2",
-    description="A healthy demo component.",
     health_check=health_check,
     routers=routers,
     cli=cli,

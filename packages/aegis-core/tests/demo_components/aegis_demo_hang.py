@@ -13,9 +13,5 @@ async def health_check() -> ComponentHealth:
 
 
 component = Component(
-    name="hang",
-    version="0.3.0",
-    supports_core=">=0.1,<0.2",
-    description="Its health check hangs forever.",
     health_check=health_check,
 )

@@ -4,9 +4,4 @@ from __future__ import annotations
 
 from aegis_core import Component
 
-component = Component(
-    name="legacy",
-    version="0.0.9",
-    supports_core="<0.1",
-    description="Built for aegis-core 0.0.x.",
-)
+component = Component()  # never imported: its distribution requires aegis-core<0.1

@@ -24,8 +24,12 @@ def components(
             "kind": c.kind,
             "version": c.version,
             "supports_core": c.supports_core,
-            "status": "loaded",
-            "message": c.description,
+            "status": "not built" if c.component.not_built else "loaded",
+            "message": (
+                f"not built yet: {c.component.not_built}"
+                if c.component.not_built
+                else c.description
+            ),
         }
         for c in found.active
     ] + [

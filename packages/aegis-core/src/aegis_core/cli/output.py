@@ -30,6 +30,8 @@ def fail(message: str, code: int = 1) -> NoReturn:
     when piped), and scripts that read the error see half a sentence per line.
     """
     import typer
+    from rich.markup import escape
 
-    err_console.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    # escaped: a message quoting `[SQL: …]` or a list must print as written, not as markup
+    err_console.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

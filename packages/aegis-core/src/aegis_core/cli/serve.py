@@ -1,4 +1,9 @@
-"""`<slug> serve`: run the app under uvicorn."""
+"""`<slug> serve`: run the app under uvicorn.
+
+The project's settings are loaded here, before uvicorn starts: a bad value (`PORT=abc`,
+`SCHEDULER_TIMEZONE=Mars/Olympus`) is then one line from the CLI instead of a traceback from
+uvicorn's import of the app (or, with `--reload`, from its child process, over and over).
+"""
 
 from __future__ import annotations
 
@@ -22,10 +27,10 @@ def make_serve(app_module: str) -> Callable[..., None]:
         """Serve the API, /health and the /dashboard with uvicorn."""
         import uvicorn
 
-        from aegis_core.settings import CoreSettings
-
         # The same HOST/PORT the app's settings (and `health status`) read, .env included.
-        settings = CoreSettings()
+        from aegis_core.settings import project_settings
+
+        settings = project_settings()
         uvicorn.run(
             app_module,
             host=host or settings.HOST,

@@ -7,13 +7,16 @@ content step is kept free of Flet so it can be tested (and reused) without a UI 
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import flet as ft
 
 from aegis_core.component import Component, DashboardCard
+from aegis_core.dashboard.builtin_cards import BUILTIN_CARDS
+from aegis_core.dashboard.humanize import MASK, is_secret, label, masked, readable
 from aegis_core.health.models import ComponentHealth, HealthStatus
 
 logger = logging.getLogger("aegis.dashboard")
@@ -34,11 +37,13 @@ UNIT_SUFFIXES = {
 }
 
 STATUS_COLORS: Mapping[HealthStatus, str] = {
-    HealthStatus.HEALTHY: ft.Colors.GREEN_600,
-    HealthStatus.INFO: ft.Colors.BLUE_600,
-    HealthStatus.WARNING: ft.Colors.AMBER_700,
-    HealthStatus.UNHEALTHY: ft.Colors.RED_600,
+    HealthStatus.HEALTHY: "#2E7D32",
+    HealthStatus.INFO: "#1565C0",
+    HealthStatus.WARNING: "#9A5B00",
+    HealthStatus.UNHEALTHY: "#C62828",
 }
+"""Badge backgrounds under white text and card borders: each at least 5:1 against white
+(WCAG AA asks 4.5:1; the amber of Material's palette gave 2:1)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class CardContent:
     message: str
     rows: tuple[tuple[str, str], ...]
     version: str | None = None
+    details: str = ""
+    """The raw health (secrets masked) as indented JSON, for the details view."""
 
 
 # --- content -------------------------------------------------------------------------------
@@ -62,15 +69,32 @@ def card_content(health: ComponentHealth, component: Component | None) -> CardCo
     A component's card builder is third-party code running inside our UI loop: if it fails,
     the default card is shown and the failure logged, so one bad plugin never blanks the page.
     """
-    card = _component_card(health, component) or default_card(health)
+    card = _component_card(health, component) or _builtin_card(health, component)
+    message = readable(health.message)
     return CardContent(
         name=health.name,
         title=card.title or health.name,
         status=health.status,
-        message=health.message,
-        rows=tuple((str(k), _clip(str(v))) for k, v in card.rows)[:MAX_ROWS],
+        message=message,
+        rows=tuple(_readable_rows(card.rows, message))[:MAX_ROWS],
         version=health.version,
+        details=json.dumps(masked(health.model_dump(mode="json")), indent=2),
     )
+
+
+def _readable_rows(rows: Iterable[tuple[str, str]], message: str) -> Iterable[tuple[str, str]]:
+    """Every row in plain words; secrets masked; a row that only repeats the message (the
+    card shows it above the rows) is dropped."""
+    for key, value in rows:
+        text = MASK if is_secret(str(key)) else readable(str(value))
+        if message and message in text:
+            continue
+        yield label(str(key)), _clip(text)
+
+
+def _builtin_card(health: ComponentHealth, component: Component | None) -> DashboardCard:
+    builder = BUILTIN_CARDS.get(health.name) if component is None else None
+    return builder(health) if builder is not None else default_card(health)
 
 
 def _component_card(health: ComponentHealth, component: Component | None) -> DashboardCard | None:
@@ -90,7 +114,10 @@ def _component_card(health: ComponentHealth, component: Component | None) -> Das
 def default_card(health: ComponentHealth) -> DashboardCard:
     """Readable metadata, then the sub-components' statuses (every card shows the version)."""
     rows: list[tuple[str, str]] = list(metadata_rows(health.metadata))
-    rows.extend((sub.name, str(sub.status)) for sub in health.sub_components.values())
+    rows.extend(
+        (sub.name, f"{sub.status}: {sub.message}" if sub.message else str(sub.status))
+        for sub in health.sub_components.values()
+    )
     return DashboardCard(title=health.name.replace("_", " ").title(), rows=rows[:MAX_ROWS])
 
 
@@ -133,6 +160,8 @@ def _clip(text: str) -> str:
 
 # --- Flet controls -------------------------------------------------------------------------
 
+ShowDetails = Callable[["CardContent"], None]
+
 
 def status_badge(status: HealthStatus, size: int = 12) -> ft.Control:
     """The coloured status pill used on cards and in the header."""
@@ -144,8 +173,13 @@ def status_badge(status: HealthStatus, size: int = 12) -> ft.Control:
     )
 
 
-def card_control(content: CardContent) -> ft.Control:
-    """A Material card: title and status on top, the message, then the key/value rows."""
+def card_control(
+    content: CardContent,
+    on_details: ShowDetails | None = None,
+    buttons: Sequence[ft.Control] = (),
+) -> ft.Control:
+    """A card whose border shows its state: title and status on top, the message, the rows,
+    then a way to the raw data (the page's selection area makes all of it selectable)."""
     title: list[ft.Control] = [ft.Text(content.title, size=18, weight=ft.FontWeight.BOLD)]
     if content.version:
         title.append(ft.Text(f"v{content.version}", size=12, color=ft.Colors.ON_SURFACE_VARIANT))
@@ -157,20 +191,35 @@ def card_control(content: CardContent) -> ft.Control:
     )
     body: list[ft.Control] = [header]
     if content.message:
-        body.append(ft.Text(content.message, size=13, color=ft.Colors.ON_SURFACE_VARIANT))
+        body.append(ft.Text(content.message, size=14))
     if content.rows:
         body.append(ft.Divider(height=8))
         body.extend(_row_control(label, value) for label, value in content.rows)
+    links: list[ft.Control] = list(buttons)
+    if on_details is not None:
+        details = ft.TextButton(
+            f"Details of {content.title}", on_click=lambda _: on_details(content)
+        )
+        links.append(details)
+    if links:
+        body.append(ft.Row(links, alignment=ft.MainAxisAlignment.END, wrap=True))
+    problem = content.status in (HealthStatus.WARNING, HealthStatus.UNHEALTHY)
     return ft.Card(
-        content=ft.Container(content=ft.Column(body, spacing=6), padding=16),
+        content=ft.Container(
+            content=ft.Column(body, spacing=6),
+            padding=16,
+            border=ft.Border.all(3 if problem else 1, STATUS_COLORS[content.status]),
+            border_radius=12,
+        ),
         key=content.name,
         col={"xs": 12, "md": 6, "xl": 4},
+        semantic_container=False,  # each text its own node: found, selected, read one by one
     )
 
 
 def _row_control(label: str, value: str) -> ft.Control:
-    """Label at its natural width; a long value wraps (two lines at most) instead of
-    squeezing the label to a letter per line."""
+    """Label at its natural width; a long value wraps instead of squeezing the label to a
+    letter per line."""
     return ft.Row(
         [
             ft.Text(label, size=13, color=ft.Colors.ON_SURFACE_VARIANT, no_wrap=True),
@@ -180,9 +229,30 @@ def _row_control(label: str, value: str) -> ft.Control:
                 weight=ft.FontWeight.W_500,
                 expand=True,
                 text_align=ft.TextAlign.RIGHT,
-                max_lines=2,
-                overflow=ft.TextOverflow.ELLIPSIS,
             ),
         ],
         vertical_alignment=ft.CrossAxisAlignment.START,
     )
+
+
+def details_dialog(
+    content: CardContent, copy: Callable[[str], None], close: Callable[[], object]
+) -> ft.AlertDialog:
+    """The raw data behind a card, selectable, with a button that copies all of it."""
+    dialog = ft.AlertDialog(
+        title=ft.Text(f"{content.title}: raw data"),
+        content=ft.Container(
+            ft.Column(
+                [ft.Text(content.details, font_family="monospace", size=12)],
+                scroll=ft.ScrollMode.AUTO,
+            ),
+            width=640,
+            height=420,
+        ),
+        actions=[
+            ft.TextButton("Copy", on_click=lambda _: copy(content.details)),
+            ft.TextButton("Close", on_click=lambda _: close()),
+        ],
+        scrollable=True,
+    )
+    return dialog

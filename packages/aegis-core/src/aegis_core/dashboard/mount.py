@@ -1,8 +1,10 @@
-"""Mount the Flet dashboard into the host FastAPI app (see FACTS.md for why each step).
+"""Mount the Flet dashboard into the host FastAPI app, offline; why each step is needed:
 
 - `no_cdn=True`: without it the page never leaves the splash screen offline.
 - A Content-Security-Policy on every dashboard response: Flet's client always tries to fetch
   a Rive script from a CDN; the policy stops it before any network access.
+- While the server is away the page keeps its last state, greyed (`client.py`).
+- The tab and home-screen icon is the app's, not Flet's logo (`icon.py`).
 - `flet_fastapi.app_manager` is started by us and stopped by the host lifespan: a mounted
   sub-app's own lifespan never runs.
 
@@ -24,6 +26,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from aegis_core.dashboard.client import DisconnectedOverlay
+from aegis_core.dashboard.icon import BrandIcons
 from aegis_core.dashboard.refresh import Sessions
 from aegis_core.dashboard.sockets import WatchSockets
 from aegis_core.runtime import AegisRuntime
@@ -96,11 +100,15 @@ def mount_dashboard(app: FastAPI, runtime: AegisRuntime) -> Sessions:
     def build() -> ASGIApp:
         import flet.fastapi as flet_fastapi
 
+        from aegis_core.dashboard.operator import SuperuserCheck, needs_superuser
         from aegis_core.dashboard.page import build_page
 
         name = runtime.settings.APP_NAME
+        gate = None
+        if needs_superuser(runtime.discovered.names):
+            gate = SuperuserCheck(app, runtime.settings.API_PREFIX)
         flet_app: ASGIApp = flet_fastapi.app(
-            build_page(runtime, sessions),
+            build_page(runtime, sessions, gate),
             no_cdn=True,
             app_name=f"{name} dashboard",
             app_short_name=name,
@@ -108,7 +116,10 @@ def mount_dashboard(app: FastAPI, runtime: AegisRuntime) -> Sessions:
         )
         return flet_app
 
-    dashboard = ContentSecurityPolicy(WatchSockets(LazyFletApp(build)))
+    overlay = DisconnectedOverlay(
+        WatchSockets(LazyFletApp(build)), sessions, runtime.settings.DASHBOARD_REFRESH_SECONDS
+    )
+    dashboard = ContentSecurityPolicy(BrandIcons(overlay))
     app.mount(runtime.settings.DASHBOARD_PATH, dashboard)
     runtime.dashboard_mounted = True
     runtime.dashboard_sessions = sessions

@@ -13,8 +13,9 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from aegis_core.dashboard.history import History
 from aegis_core.dashboard.sockets import SocketWatch, current_socket, expire_when_orphaned
 
 if TYPE_CHECKING:
@@ -102,6 +103,11 @@ class Sessions:
     def __init__(self) -> None:
         self._refreshers: weakref.WeakSet[Refresher] = weakref.WeakSet()
         self.opened = 0
+        self.history = History()
+        """The app's last hour, recorded by every session's refresh (sparklines)."""
+        self.last_state: dict[str, Any] = {}
+        """What the page showed last, in plain words: kept on screen while the server is away
+        (served to the page as JSON by `client.py`)."""
 
     def add(self, refresher: Refresher) -> Refresher:
         self._refreshers.add(refresher)

@@ -48,6 +48,20 @@ class _SnapshotCache:
 _cache = _SnapshotCache()
 
 
+_process: psutil.Process | None = None
+
+
+def _this_process() -> psutil.Process:
+    """One `Process` for the server's lifetime, primed once: `cpu_percent()` measures since the
+    previous call on the same object, so a fresh object per reading always said 0 %.
+    A forked child gets its own (the parent's would describe the parent)."""
+    global _process
+    if _process is None or _process.pid != os.getpid():
+        _process = psutil.Process()
+        _process.cpu_percent(interval=None)
+    return _process
+
+
 @inline
 async def backend_health() -> ComponentHealth:
     """Process memory and CPU, plus the disk the app runs from; warns above 90 % use.
@@ -58,7 +72,7 @@ async def backend_health() -> ComponentHealth:
 
 
 def _backend_snapshot() -> ComponentHealth:
-    process = psutil.Process()
+    process = _this_process()
     memory = psutil.virtual_memory()
     disk = psutil.disk_usage(os.getcwd())
     rss_mb = round(process.memory_info().rss / 1_048_576, 1)

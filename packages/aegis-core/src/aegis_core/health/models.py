@@ -11,6 +11,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+__all__ = [
+    "ComponentHealth",
+    "ComponentSummary",
+    "DetailedHealth",
+    "HealthResponse",
+    "HealthStatus",
+    "HealthSummary",
+    "SystemStatus",
+]
+
 
 class HealthStatus(StrEnum):
     """Ordered from best to worst; a parent is never better than its worst child."""
@@ -81,6 +91,11 @@ class DetailedHealth(BaseModel):
     services: dict[str, ComponentHealth]
     timestamp: datetime
 
+    @property
+    def overall_healthy(self) -> bool:
+        """The same verdict as `healthy`, under the name service code tends to use."""
+        return self.healthy
+
     def summary(self) -> HealthSummary:
         entries = {**self.components, **self.services}
         return HealthSummary(
@@ -92,3 +107,10 @@ class DetailedHealth(BaseModel):
             },
             timestamp=self.timestamp,
         )
+
+
+HealthResponse = HealthSummary
+"""What `GET /health` answers: `HealthResponse.model_validate(response.json())` in a client."""
+
+SystemStatus = DetailedHealth
+"""What `get_system_status()` returns: the whole tree, as `GET /health/detailed` shows it."""

@@ -1,9 +1,9 @@
 """`GET /health` and `GET /health/detailed`: 200 unless something is unhealthy, then 503.
 
-`/health` is what container probes and load balancers hammer: its result is reused for
-`HEALTH_CACHE_SECONDS` (health/cache.py). `/health/detailed` is for people and the CLI and
-always runs the checks. Built per app around its runtime, so the endpoints take no parameters
-(resolving a `Request` parameter is a measurable share of such a small endpoint). The models
+Probes, load balancers, monitors and dashboards hammer both: they share one run in flight and
+reuse its result for `HEALTH_CACHE_SECONDS` (health/cache.py). Built per app around its
+runtime, so the endpoints take no parameters (resolving a `Request` parameter is a measurable
+share of such a small endpoint). The models
 are validated once, in the runner, and serialized straight to JSON once per result;
 `response_model` still documents them in OpenAPI.
 """
@@ -34,20 +34,27 @@ class _Body:
         return Response(self._body, status_code=200 if health.healthy else 503, media_type=JSON)
 
 
+def _unhealthy(model: type) -> dict[int | str, dict[str, object]]:
+    """The 503 both endpoints answer while something is unhealthy: documented, same body."""
+    return {503: {"model": model, "description": "Something is unhealthy; the body says what."}}
+
+
 def health_router(runtime: AegisRuntime) -> APIRouter:
     """The health endpoints of the app that `runtime` describes."""
     router = APIRouter(tags=["health"])
     summary = _Body(lambda health: health.summary().model_dump_json())
     detailed = _Body(lambda health: health.model_dump_json())
 
-    @router.get("/health", response_model=HealthSummary)
+    @router.get("/health", response_model=HealthSummary, responses=_unhealthy(HealthSummary))
     async def health() -> Response:
         """The overall verdict and one line per component and service (may be ~1 s old)."""
         return summary.response(await runtime.recent_health())
 
-    @router.get("/health/detailed", response_model=DetailedHealth)
+    @router.get(
+        "/health/detailed", response_model=DetailedHealth, responses=_unhealthy(DetailedHealth)
+    )
     async def health_detailed() -> Response:
-        """The whole tree: timings, versions, metadata, sub-components."""
-        return detailed.response(await runtime.detailed_health())
+        """The whole tree: timings, versions, metadata, sub-components (may be ~1 s old)."""
+        return detailed.response(await runtime.recent_health())
 
     return router

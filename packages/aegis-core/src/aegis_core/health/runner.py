@@ -131,3 +131,27 @@ async def run_all(
         services=services,
         timestamp=datetime.now(UTC),
     )
+
+
+STARTING = "starting: the first check has not finished yet"
+
+
+def starting_checks(
+    checks: Mapping[str, tuple[ComponentKind, HealthCheck]],
+) -> dict[str, tuple[ComponentKind, HealthCheck]]:
+    """`checks` for the moment before the first run finished: inline ones as they are, every
+    other one replaced by an `info` "starting" entry (never `healthy`: it has not run)."""
+    return {
+        name: (kind, check if getattr(check, INLINE_ATTRIBUTE, False) else _starting(name))
+        for name, (kind, check) in checks.items()
+    }
+
+
+def _starting(name: str) -> HealthCheck:
+    @inline
+    async def check() -> ComponentHealth:
+        return ComponentHealth(
+            name=name, status=HealthStatus.INFO, message=STARTING, metadata={"starting": True}
+        )
+
+    return check

