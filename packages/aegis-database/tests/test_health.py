@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -10,10 +13,12 @@ import pytest
 from aegis_core.health.models import HealthStatus
 from aegis_core.testing import free_port
 from aegis_database.health import check_database, dashboard_card
+from aegis_database.migrations.commands import upgrade
 from aegis_database.settings import DatabaseSettings
 
 
 async def test_sqlite_reports_dialect_file_and_size(sqlite_url: str) -> None:
+    upgrade()  # every installed package's tables: healthy means nothing is pending
     health = await check_database()
     assert health.status is HealthStatus.HEALTHY, health.message
     assert health.metadata["dialect"] == "sqlite"
@@ -25,6 +30,7 @@ async def test_sqlite_reports_dialect_file_and_size(sqlite_url: str) -> None:
 
 
 async def test_postgres_reports_server_version_and_latency(pg_url: str) -> None:
+    upgrade()
     health = await check_database()
     assert health.status is HealthStatus.HEALTHY, health.message
     assert health.metadata["dialect"] == "postgresql"
@@ -62,3 +68,21 @@ async def test_a_server_that_never_answers_does_not_hang_health(silent_server: i
     assert time.monotonic() - started < 1.5
     assert health.status is HealthStatus.UNHEALTHY
     assert health.message == f"postgresql 127.0.0.1:{silent_server}/test did not answer within 0.5s"
+
+
+def test_the_health_check_leaves_alembic_out_of_the_process(sqlite_url: str) -> None:
+    """Pending migrations are counted from a lineage a subprocess reads: the web process
+    never imports alembic (~12 MB of RSS)."""
+    script = (
+        "import asyncio, sys\n"
+        "from aegis_database.health import check_database\n"
+        "health = asyncio.run(check_database())\n"
+        "print(health.metadata['migrations'], 'alembic' in sys.modules)\n"
+    )
+    env = {**os.environ, "DATABASE_URL": sqlite_url, "DATABASE_HEALTH_TIMEOUT": "60"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    counts, alembic_loaded = done.stdout.strip().rsplit(" ", 1)
+    assert counts.startswith("{") and alembic_loaded == "False", done.stdout

@@ -155,30 +155,79 @@ def test_package_branch_then_project_branch_with_autogenerate(project: Project) 
     assert created.returncode == 0, created.stderr
     [revision] = (project.root / "migrations" / "versions").glob("*_add_widget.py")
     source = revision.read_text()
-    assert "op.create_table('widget'" in source or 'op.create_table("widget"' in source
-    assert "branch_labels: str | Sequence[str] | None = ('app',)" in source
+    assert "op.create_table(" in source and '"widget"' in source
+    assert 'branch_labels: str | Sequence[str] | None = ("app",)' in source
     assert "demo_item" not in source and "demo_runtime" not in source
+    assert_passes_the_project_lint(revision)
 
     assert project.cli("upgrade").returncode == 0
     assert {"widget", "demo_item", "alembic_version"} <= project.tables()
     current = project.cli("current").stdout
-    assert [line.split()[0] for line in current.splitlines()[1:]] == ["app", "demo"]
-    assert current.count("up to date") == 2
+    branches = [line.split()[0] for line in current.splitlines()[1:]]
+    assert {"app", "demo"} <= set(branches) and branches == sorted(branches)
+    assert current.count("up to date") == len(branches)
 
     second = project.cli("revision", "-m", "nothing new", "--autogenerate")
     assert second.returncode == 0, second.stderr
     [nothing] = (project.root / "migrations" / "versions").glob("*_nothing_new.py")
     assert (
-        "down_revision: str | Sequence[str] | None = " + repr(revision.name.split("_")[1])
+        f'down_revision: str | Sequence[str] | None = "{revision.name.split("_")[1]}"'
         in nothing.read_text()
     )
+
+
+def assert_passes_the_project_lint(path: Path) -> None:
+    """What a generated project's `make lint` runs, with its rule selection."""
+    ruff = [sys.executable, "-m", "ruff"]
+    rules = ["--select", "E,F,W,I,B,UP,SIM", "--line-length", "100"]
+    checked = subprocess.run([*ruff, "check", *rules, str(path)], capture_output=True, text=True)
+    formatted = subprocess.run(
+        [*ruff, "format", "--check", "--line-length", "100", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout
+    assert formatted.returncode == 0, formatted.stdout
+
+
+def test_an_unknown_revision_is_one_line_and_creates_no_database(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "sqlite:///data/app.db")
+
+    for target in ("bogusrev", "bogus@-1", "app@-1"):
+        result = project.cli("downgrade", target)
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"Error: unknown revision {target!r}: pick one from the `history` command, "
+            "or a relative one such as `app@-1`\n"
+        )
+    assert project.cli("upgrade", "nope").returncode == 1
+    assert not (project.root / "data").exists(), "nothing was opened on the way to the error"
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("nonsense", "not a database URL"),
+        ("mysql://bob:hunter2@db/shop", "mysql is not supported"),
+    ],
+)
+def test_a_bad_database_url_is_a_settings_error(tmp_path: Path, url: str, reason: str) -> None:
+    project = make_project(tmp_path, url)
+
+    result = project.cli("current")
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: DATABASE_URL=") and f"({reason}; use sqlite:///" in line
+    assert line.endswith("fix DATABASE_URL in .env (or the environment)")
+    assert "hunter2" not in line
 
 
 def test_autogenerate_refuses_a_database_behind_its_migrations(project: Project) -> None:
     result = project.cli("revision", "-m", "too early", "--autogenerate")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "error: Target database is not up to date. (the database is behind its migrations: "
+        "Error: Target database is not up to date. (the database is behind its migrations: "
         "run the `upgrade` command first)"
     ]
 
@@ -200,7 +249,7 @@ def test_an_unlabelled_package_branch_is_named_in_one_line(tmp_path: Path) -> No
     result = project.cli("upgrade")
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("error: base revision d0001 in ")
+    assert line.startswith("Error: base revision d0001 in ")
     assert line.endswith("must declare branch_labels = ('demo',)")
 
 
@@ -212,7 +261,7 @@ def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
     result = project.cli("upgrade")
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("error: database postgresql://postgres:***@127.0.0.1")
+    assert line.startswith("Error: database postgresql://postgres:***@127.0.0.1")
     assert "secret" not in result.stderr
 
 
@@ -232,7 +281,8 @@ async def test_health_warns_while_installed_migrations_are_pending(
 
     before = await check_database(settings)
     assert before.status is HealthStatus.WARNING
-    assert before.message.endswith("; migrations pending (demo 1): run `make migrate`")
+    assert before.message.endswith("): run `make migrate`"), before.message
+    assert before.metadata["migrations"]["demo"] == 1  # beside any other installed package's
 
     assert project.cli("upgrade").returncode == 0
     after = await check_database(settings)

@@ -1,4 +1,4 @@
-"""Sessions on real SQLite and real PostgreSQL, and the seeds' service pattern as written."""
+"""Sessions on real SQLite and real PostgreSQL, and the user guides' service pattern as written."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def test_objects_stay_readable_after_the_block(notes_table: str) -> None:
 
 
 class NoteService:
-    """Written like the seeds' UserService: an async service that awaits commit/refresh."""
+    """Written like the guides' UserService: an async service that awaits commit/refresh."""
 
     def __init__(self, db: Session) -> None:
         self.db = db

@@ -6,8 +6,9 @@ Public names load lazily so that discovering the component (which imports
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from aegis_core.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from aegis_database.component import component
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
         get_session,
     )
     from aegis_database.settings import DatabaseSettings, get_settings
+    from aegis_database.urls import sync_url
 
 __all__ = [
     "AsyncSessionDep",
@@ -37,6 +39,7 @@ __all__ = [
     "get_engine",
     "get_session",
     "get_settings",
+    "sync_url",
 ]
 
 _LAZY = {
@@ -53,11 +56,7 @@ _LAZY = {
     "get_session": "aegis_database.session",
     "DatabaseSettings": "aegis_database.settings",
     "get_settings": "aegis_database.settings",
+    "sync_url": "aegis_database.urls",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'aegis_database' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -1,5 +1,9 @@
-"""`python -m aegis_database …`: the database CLI without the project CLI (containers, CI)."""
+"""`python -m aegis_database …`: `<slug> database …` without a project (containers, CI)."""
+
+from aegis_core.settings import exit_on_settings_error
 
 from aegis_database.cli import app
 
-app(prog_name="aegis-database")
+if __name__ == "__main__":
+    with exit_on_settings_error():  # a bad setting is one line, not a traceback
+        app(prog_name="python -m aegis_database")

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from aegis_core.cli import fail
 
 app = typer.Typer(
     help="Database: migrations (alembic, one branch per package) and status.",
@@ -22,10 +23,10 @@ UP_TO_DATE_HINT = "the database is behind its migrations: run the `upgrade` comm
 
 @contextmanager
 def _errors() -> Iterator[None]:
+    from aegis_core.messages import one_line
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
-    from aegis_database.health import one_line
     from aegis_database.migrations.sources import MigrationSourceError
     from aegis_database.urls import DatabaseUrlError
 
@@ -34,19 +35,14 @@ def _errors() -> Iterator[None]:
     except CommandError as exc:
         text = str(exc)
         hint = f" ({UP_TO_DATE_HINT})" if "not up to date" in text else ""
-        _fail(f"{one_line(exc)}{hint}")
+        fail(f"{one_line(exc)}{hint}")
     except (MigrationSourceError, DatabaseUrlError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except SQLAlchemyError as exc:
         from aegis_database.settings import get_settings
         from aegis_database.urls import mask
 
-        _fail(f"database {mask(get_settings().DATABASE_URL)}: {one_line(exc)}")
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
+        fail(f"database {mask(get_settings().DATABASE_URL)}: {one_line(exc)}")
 
 
 def _run(action: Callable[[], object]) -> None:

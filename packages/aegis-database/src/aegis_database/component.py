@@ -1,22 +1,21 @@
 """The `database` component as aegis-core sees it.
 
-Cheap to import: SQLAlchemy, alembic and typer load only when health, lifespan or CLI run.
+Cheap to import: SQLAlchemy and typer load only when health, lifespan or CLI run; alembic
+loads only in the CLI and in the short-lived subprocess that reads migration lineages.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib.metadata import version
 from typing import TYPE_CHECKING
 
-from aegis_core.component import Component, DashboardCard
+from aegis_core.component import CliCommands, Component, DashboardCard
 from aegis_core.health.models import ComponentHealth
 
 from aegis_database.settings import DatabaseSettings
 
 if TYPE_CHECKING:
-    import typer
     from fastapi import FastAPI
 
 
@@ -33,43 +32,43 @@ def dashboard_card(health: ComponentHealth) -> DashboardCard:
 
 
 def _warm_up() -> None:
-    """Import health and migration code at startup, not inside the first health check's budget."""
-    import aegis_database.health
-    import aegis_database.migrations.commands  # noqa: F401
+    """Import the health code (SQLAlchemy) and read the installed migrations' lineage (in a
+    subprocess: alembic stays out of this process) before the first health check needs them,
+    so its time budget goes to the database, not to imports."""
+    import aegis_database.health  # noqa: F401
+    from aegis_database.migrations.lineage import installed_lineages
+    from aegis_database.settings import get_settings
+
+    installed_lineages(get_settings())
 
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Warm up, then close the pools on shutdown so PostgreSQL sees clean disconnects."""
-    import asyncio
+    """Warm up once the app serves (not before), close the pools on shutdown so PostgreSQL
+    sees clean disconnects."""
+    from aegis_core.startup import warming
 
-    await asyncio.to_thread(_warm_up)
     try:
-        yield
+        async with warming(_warm_up, what="database"):
+            yield
     finally:
         from aegis_database.engine import dispose_async_engines
 
         await dispose_async_engines()
 
 
-def cli() -> typer.Typer:
+def cli(commands: CliCommands) -> None:
+    """`<slug> database …`, and `<slug> db …` for short (the Makefile and docs use `db`)."""
     from aegis_database.cli import app
 
-    return app
+    commands.add(app)
+    commands.add(app, name="db")
 
 
 component = Component(
-    name="database",
-    kind="component",
-    version=version("aegis-database"),
-    supports_core=">=0.1,<0.2",
-    description="SQLModel persistence: SQLite by default, PostgreSQL by DATABASE_URL.",
-    requires=(),
     settings=DatabaseSettings,
     health_check=health_check,
     lifespan=lifespan,
     cli=cli,
-    cli_aliases=("db",),
     dashboard_card=dashboard_card,
-    extras={"migrations_entry_point_group": "aegis.migrations"},
 )

@@ -8,29 +8,41 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, create_engine
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from aegis_database.settings import DatabaseSettings, get_settings
 from aegis_database.urls import async_url, sqlite_path, sync_url
 
+if TYPE_CHECKING:  # the async extension pulls in the ORM and greenlet (~5 MB): on first use
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
 _lock = threading.Lock()
 _sync: dict[str, Engine] = {}
+_sync_by_raw: dict[str, Engine] = {}
+"""The same engines, by the URL as written (a cheaper lookup than parsing it again)."""
 _async: dict[str, AsyncEngine] = {}
 
 
 def get_engine(url: str | None = None) -> Engine:
-    """The process-wide sync engine for `url` (default: `DATABASE_URL`)."""
+    """The process-wide sync engine for `url` (default: `DATABASE_URL`).
+
+    Called on every request that touches the database: the engine is looked up by the URL as
+    written first, since parsing it again took as long as the query on SQLite."""
     settings = get_settings()
-    target = sync_url(url or settings.DATABASE_URL)
+    raw = url or settings.DATABASE_URL
+    engine = _sync_by_raw.get(raw)
+    if engine is not None:
+        return engine
+    target = sync_url(raw)
     key = target.render_as_string(hide_password=False)
     with _lock:
         if key not in _sync:
             _sync[key] = build_engine(target, settings)
+        _sync_by_raw[raw] = _sync[key]
         return _sync[key]
 
 
@@ -55,6 +67,8 @@ def build_engine(url: URL, settings: DatabaseSettings, *, pooled: bool = True) -
 
 
 def build_async_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     prepare_sqlite_folder(url)
     engine = create_async_engine(
         url,
@@ -109,6 +123,7 @@ def dispose_engines() -> None:
     with _lock:
         engines, async_engines = list(_sync.values()), list(_async.values())
         _sync.clear()
+        _sync_by_raw.clear()
         _async.clear()
     for engine in engines:
         engine.dispose()

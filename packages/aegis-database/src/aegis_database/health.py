@@ -8,6 +8,7 @@ lie) and is bounded twice: the driver's connect timeout ends the thread, and
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,9 @@ from typing import Any
 
 from aegis_core.component import DashboardCard
 from aegis_core.health.models import ComponentHealth, HealthStatus
+from aegis_core.messages import one_line
 from aegis_core.project import project_dir
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Connection
 
 from aegis_database.engine import build_engine
@@ -103,17 +105,25 @@ def _pending_migrations(
 def _pending_on(
     connection: Connection, settings: DatabaseSettings
 ) -> tuple[dict[str, int] | None, str | None]:
+    """Compare the installed lineages (read once per process by a subprocess, so alembic never
+    loads here: `migrations/lineage.py`) with the revisions the database has applied."""
+    from aegis_database.migrations.lineage import installed_lineages, statuses
+
     try:
-        from alembic.runtime.migration import MigrationContext
-
-        from aegis_database.migrations.commands import branch_status
-        from aegis_database.migrations.config import alembic_config
-
-        current = set(MigrationContext.configure(connection).get_current_heads())
-        statuses = branch_status(alembic_config(settings), current)
+        lineages = installed_lineages(settings)
+        current = applied_revisions(connection)
+    except subprocess.TimeoutExpired:
+        return None, None  # unknown: the scripts took too long to read, retried next time
     except Exception as exc:  # a broken migration must not hide that the database answers
         return None, one_line(exc)
-    return {s.label: s.pending for s in statuses}, None
+    return {s.label: s.pending for s in statuses(lineages, current)}, None
+
+
+def applied_revisions(connection: Connection) -> set[str]:
+    """What alembic records as applied; no `alembic_version` table means nothing is."""
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    return {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
 
 
 def _static_metadata(url: URL) -> dict[str, Any]:
@@ -150,13 +160,6 @@ def _unhealthy(message: str, metadata: dict[str, Any]) -> ComponentHealth:
     return ComponentHealth(
         name="database", status=HealthStatus.UNHEALTHY, message=message, metadata=metadata
     )
-
-
-def one_line(exc: BaseException) -> str:
-    """Drivers put SQL, hints and URLs on extra lines; keep the first, meaningful one."""
-    original = getattr(exc, "orig", None) or exc
-    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
-    return lines[0] if lines else type(original).__name__
 
 
 def human_size(size: int) -> str:

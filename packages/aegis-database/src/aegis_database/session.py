@@ -1,6 +1,6 @@
 """Sessions: `db_session()` for scripts, jobs and services; `get_async_session` for FastAPI.
 
-The seeds' services are written against an `AsyncSession` (`await self.db.commit()`) yet are
+Services in the user guides are written against an `AsyncSession` (`await self.db.commit()`) yet are
 called inside a plain `with db_session() as session:`. `Session` below makes that pattern work:
 its lifecycle methods (commit, rollback, flush, refresh, delete, close) run synchronously and
 return an already-finished awaitable, so both `session.commit()` and `await session.commit()`
@@ -27,8 +27,7 @@ class Done:
     __slots__ = ()
 
     def __await__(self) -> Generator[None, None, None]:
-        return
-        yield  # makes this a generator; never reached
+        yield from ()  # an awaitable that finishes at once
 
     def __bool__(self) -> bool:
         return False

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from pathlib import Path
 
+from aegis_core.settings import cached_settings
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///data/app.db"
+SUPPORTED = frozenset({"sqlite", "postgresql"})
+EXAMPLES = "use sqlite:///data/app.db or postgresql://user:password@host:5432/name"
 
 
 class DatabaseSettings(BaseSettings):
@@ -28,8 +32,21 @@ class DatabaseSettings(BaseSettings):
     """The project's alembic folder (relative to the project dir); its `versions/` holds
     the project's own revisions."""
 
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _usable_url(cls, value: str) -> str:
+        """Checked with the other settings: a typo or an unsupported database is a one-line
+        settings error at startup, not a traceback from the first query."""
+        from aegis_database.urls import DatabaseUrlError, parse
 
-@lru_cache(maxsize=1)
-def get_settings() -> DatabaseSettings:
-    """Read once per process: sessions are opened often, `.env` changes need a restart."""
-    return DatabaseSettings()
+        try:
+            url = parse(value, base=Path("."))
+        except DatabaseUrlError:
+            raise ValueError(f"not a database URL; {EXAMPLES}") from None
+        if url.get_backend_name() not in SUPPORTED:
+            raise ValueError(f"{url.get_backend_name()} is not supported; {EXAMPLES}") from None
+        return value
+
+
+get_settings = cached_settings(DatabaseSettings)
+"""The database settings, read once per process (sessions are opened on every request)."""

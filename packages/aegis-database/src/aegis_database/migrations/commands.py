@@ -7,40 +7,51 @@ instead of alembic's "multiple heads" puzzle later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
+from alembic.util import CommandError
 
 from aegis_database.engine import build_engine
 from aegis_database.migrations.config import MigrationLayout, alembic_config
+from aegis_database.migrations.lineage import BranchStatus, read_lineages, statuses
 from aegis_database.migrations.sources import PROJECT_BRANCH, MigrationSourceError
 from aegis_database.settings import get_settings
 
 
-@dataclass(frozen=True)
-class BranchStatus:
-    label: str
-    current: str | None
-    head: str
-    pending: int
-
-    @property
-    def state(self) -> str:
-        return "up to date" if self.pending == 0 else f"{self.pending} pending"
-
-
 def upgrade(revision: str = "heads", *, sql: bool = False) -> None:
     config = checked_config()
+    check_target(config, revision)
     command.upgrade(config, revision, sql=sql)
 
 
 def downgrade(revision: str, *, sql: bool = False) -> None:
     config = checked_config()
+    check_target(config, revision)
     command.downgrade(config, revision, sql=sql)
+
+
+def check_target(config: Config, revision: str) -> None:
+    """Fail on a revision no branch knows before anything connects: alembic would open the
+    database first (creating an empty SQLite file) and only then say it cannot find it."""
+    script = ScriptDirectory.from_config(config)
+    branch = revision.rpartition("@")[0]
+    try:
+        script.get_revisions(revision)
+        known = not branch or bool(script.get_revisions(branch))
+    except CommandError:
+        known = False
+    if not known:
+        raise MigrationSourceError(
+            f"unknown revision {revision!r}: pick one from the `history` command, "
+            "or a relative one such as `app@-1`"
+        )
 
 
 def revision(message: str, *, autogenerate: bool = False, depends_on: str | None = None) -> Script:
@@ -63,7 +74,35 @@ def revision(message: str, *, autogenerate: bool = False, depends_on: str | None
     created = [s for s in scripts if s is not None]
     if not created:
         raise MigrationSourceError("alembic wrote no revision")
+    if created[0].path:
+        tidy(Path(created[0].path))
     return created[0]
+
+
+def tidy(path: Path) -> None:
+    """Run the project's ruff over a new revision (fix, then format), if ruff is installed.
+
+    Autogenerate writes single quotes, long lines and unused imports: without this, the first
+    `make migration` makes the project's own `make lint` fail. The project's ruff settings
+    apply (ruff reads the nearest pyproject.toml); what ruff cannot fix is left for the user.
+    """
+    ruff = _ruff()
+    if ruff is None:
+        return
+    for arguments in (["check", "--fix", "--exit-zero", "--quiet"], ["format", "--quiet"]):
+        subprocess.run(
+            [ruff, *arguments, str(path)],
+            cwd=path.parent,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+
+
+def _ruff() -> str | None:
+    """The ruff of this environment (the project's dev tools), else one on PATH."""
+    here = Path(sys.executable).parent
+    return shutil.which("ruff", path=str(here)) or shutil.which("ruff")
 
 
 def status() -> list[BranchStatus]:
@@ -74,16 +113,7 @@ def status() -> list[BranchStatus]:
 
 def branch_status(config: Config, current: set[str]) -> list[BranchStatus]:
     """Compare the revisions applied (`current`) with every branch's head."""
-    script = ScriptDirectory.from_config(config)
-    statuses = []
-    for head in script.get_revisions("heads"):
-        assert isinstance(head, Script)
-        lineage = [r.revision for r in script.iterate_revisions(head.revision, "base")]
-        here = next((rev for rev in lineage if rev in current), None)
-        pending = lineage.index(here) if here else len(lineage)
-        label = ",".join(sorted(head.branch_labels)) or "(unlabelled)"
-        statuses.append(BranchStatus(label, here, head.revision, pending))
-    return sorted(statuses, key=lambda s: s.label)
+    return statuses(read_lineages(config), current)
 
 
 def _current_heads(config: Config) -> tuple[str, ...]:

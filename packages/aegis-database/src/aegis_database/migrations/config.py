@@ -55,13 +55,19 @@ def alembic_config(settings: DatabaseSettings | None = None) -> Config:
     """The alembic config for this project and every installed migration source."""
     settings = settings or get_settings()
     where = layout(settings)
+    config = versions_config(where)
+    # Passed as an attribute, not an ini option: configparser would choke on `%` in passwords.
+    config.attributes["aegis_url"] = sync_url(settings.DATABASE_URL)
+    config.attributes["aegis_layout"] = where
+    return config
+
+
+def versions_config(where: MigrationLayout) -> Config:
+    """The part of the config that reads scripts (no database URL: `lineage` needs no more)."""
     config = Config()
     config.set_main_option("script_location", str(where.script_location))
     config.set_main_option("path_separator", "os")
     locations = [where.project_versions, *(s.versions for s in where.sources if s.versions)]
     config.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     config.set_main_option("file_template", FILE_TEMPLATE)
-    # Passed as an attribute, not an ini option: configparser would choke on `%` in passwords.
-    config.attributes["aegis_url"] = sync_url(settings.DATABASE_URL)
-    config.attributes["aegis_layout"] = where
     return config

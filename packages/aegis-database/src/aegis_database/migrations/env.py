@@ -1,7 +1,8 @@
 """The alembic env machinery a project's thin `migrations/env.py` calls.
 
 It imports the models of every registered package and of the project, so the target metadata
-is complete (autogenerate then writes only the project's own changes), and runs online against
+is complete (autogenerate then writes only the project's own changes, after the branches of the
+packages whose tables they touch: `owners.py`), and runs online against
 `DATABASE_URL` or offline (`--sql`). SQLite gets batch mode, because it cannot ALTER most things.
 """
 
@@ -17,6 +18,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import URL
 
 from aegis_database.engine import build_engine
+from aegis_database.migrations.owners import depend_on_owners
 from aegis_database.migrations.sources import MigrationSource, discover_sources
 from aegis_database.settings import get_settings
 from aegis_database.urls import sync_url
@@ -46,6 +48,7 @@ def run_migrations(
         "include_name": ignore_tables(t for s in sources for t in s.runtime_tables),
         "compare_type": True,
         "render_as_batch": url.get_backend_name() == "sqlite",
+        "process_revision_directives": depend_on_owners(sources),
     }
     if context.is_offline_mode():
         context.configure(url=url, literal_binds=True, **options)

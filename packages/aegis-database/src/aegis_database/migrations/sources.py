@@ -14,7 +14,7 @@ Optional module attributes:
 - `RUNTIME_TABLES = ("apscheduler_jobs",)`: tables the package creates itself at run time;
   autogenerate ignores them.
 
-Entry points (not `Component.extras`) because migrations must run even where a component is
+Entry points (not a field of the Component) because migrations must run even where a component is
 not loaded (`AEGIS_COMPONENTS`, an incompatible core): the schema follows what is installed.
 """
 
