@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from aegis_database.testing import temporary_postgres_database
+from aegis_scheduler.settings import get_settings
 from aegis_scheduler.testing import Project
 
 
@@ -30,8 +31,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project
         monkeypatch.setenv(name, env[name])
     monkeypatch.setenv("SCHEDULER_HEARTBEAT_SECONDS", "0.5")
     monkeypatch.chdir(root)
+    get_settings.cache_clear()  # settings are read once per process: re-read this project's
     created = Project(root, env)
     yield created
+    get_settings.cache_clear()
     for process in created.processes:
         if process.poll() is None:
             process.kill()

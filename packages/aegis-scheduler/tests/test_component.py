@@ -1,4 +1,4 @@
-from aegis_core.discovery import discover_components
+from aegis_core import discover_components
 from aegis_core.health.models import HealthStatus
 from aegis_scheduler.component import component, dashboard_card, health_check
 from aegis_scheduler.settings import SchedulerSettings
@@ -6,7 +6,7 @@ from aegis_scheduler.testing import Project
 
 
 def test_discovered_through_entry_point() -> None:
-    found = discover_components(frozenset({"scheduler", *component.requires}))
+    found = discover_components(frozenset({"scheduler"}))
     assert found.get("scheduler") is component
     assert component.settings is SchedulerSettings
     assert component.cli is not None and component.lifespan is not None

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from aegis_core.testing import run_server
-from aegis_scheduler.testing import Project, wait_for
+from aegis_core.testing import run_server, wait_until
+from aegis_scheduler.testing import Project
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "scheduler" / "files"
 
@@ -38,7 +38,12 @@ def test_in_process_mode_runs_jobs_inside_the_web_process(project: Project) -> N
         "DASHBOARD_ENABLED": "false",
     }
     with run_server("app.main:app", cwd=project.root, env=env) as server:
-        wait_for(lambda: project.mark_count() >= 2, 20, "two ticks in the web process", server.log)
+        wait_until(
+            lambda: project.mark_count() >= 2,
+            20,
+            what="two ticks in the web process",
+            details=server.log,
+        )
         detailed = server.get("/health/detailed").json()
         scheduler = detailed["components"]["scheduler"]
         assert scheduler["status"] == "healthy", scheduler

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aegis_core.health.models import HealthStatus
+from aegis_core.testing import wait_until
 from aegis_scheduler.health import check_scheduler
 from aegis_scheduler.heartbeat import FileHeartbeat, Heartbeat
 from aegis_scheduler.settings import SchedulerSettings
-from aegis_scheduler.testing import Project, wait_for
+from aegis_scheduler.testing import Project
 
 TICK_JOBS = """
 import os
@@ -69,7 +70,7 @@ async def test_user_job_runs_in_its_own_process_and_health_follows(project: Proj
     assert message.startswith("no heartbeat from a scheduler process in file ")
 
     process = project.start()
-    wait_for(lambda: project.mark_count() >= 2, 20, "two ticks", project.log)
+    wait_until(lambda: project.mark_count() >= 2, 20, what="two ticks", details=project.log)
     status, message, meta = await health()
     assert status is HealthStatus.HEALTHY, message
     assert message.startswith(f"running pid {process.pid} on ")
@@ -92,7 +93,7 @@ async def test_jobs_survive_a_restart_in_a_sql_job_store(
 ) -> None:
     project.write_jobs(TICK_JOBS)
     first = project.start(SCHEDULER_JOBSTORE=sql_jobstore, REGISTER="1")
-    wait_for(lambda: project.mark_count() >= 1, 20, "a tick", project.log)
+    wait_until(lambda: project.mark_count() >= 1, 20, what="a tick", details=project.log)
     status, message, meta = await health(SCHEDULER_JOBSTORE=sql_jobstore)
     assert status is HealthStatus.HEALTHY, message
     assert str(meta["heartbeat"]).startswith("table aegis_scheduler_heartbeat in ")
@@ -106,7 +107,9 @@ async def test_jobs_survive_a_restart_in_a_sql_job_store(
     # The second start registers nothing: only the stored job can leave marks.
     project.marks.unlink()
     second = project.start(SCHEDULER_JOBSTORE=sql_jobstore, REGISTER="0")
-    wait_for(lambda: project.mark_count() >= 2, 20, "ticks of the stored job", project.log)
+    wait_until(
+        lambda: project.mark_count() >= 2, 20, what="ticks of the stored job", details=project.log
+    )
     assert project.stop(second) == 0
 
 
@@ -132,7 +135,9 @@ async def test_installed_without_stubs_runs_with_no_jobs_and_a_healthy_heartbeat
     project: Project,
 ) -> None:
     process = project.start()
-    wait_for(lambda: project.cli("status").returncode == 0, 20, "a heartbeat", project.log)
+    wait_until(
+        lambda: project.cli("status").returncode == 0, 20, what="a heartbeat", details=project.log
+    )
     status, message, _ = await health()
     assert status is HealthStatus.HEALTHY
     assert message.endswith("no jobs (add them in app/components/scheduler.py)")
@@ -161,7 +166,7 @@ def test_tables_in_the_app_database_are_left_alone_by_autogenerate(project: Proj
     `database revision --autogenerate` must not propose to drop them."""
     project.write_jobs(TICK_JOBS)
     process = project.start(SCHEDULER_JOBSTORE="auto")
-    wait_for(lambda: project.mark_count() >= 1, 20, "a tick", project.log)
+    wait_until(lambda: project.mark_count() >= 1, 20, what="a tick", details=project.log)
     assert project.stop(process) == 0
 
     def database(*args: str) -> subprocess.CompletedProcess[str]:
@@ -191,5 +196,5 @@ def test_an_unreachable_job_store_is_one_line_for_run_and_jobs(project: Project)
         result = project.cli(command, SCHEDULER_JOBSTORE=url)
         assert result.returncode == 1, result.stderr
         [line] = result.stderr.strip().splitlines()[-1:]
-        assert line.startswith("error: job store postgresql+psycopg://postgres:***@127.0.0.1:")
+        assert line.startswith("Error: job store postgresql+psycopg://postgres:***@127.0.0.1:")
         assert "Traceback" not in result.stderr and "secret" not in result.stderr

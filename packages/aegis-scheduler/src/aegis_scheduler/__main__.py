@@ -1,5 +1,9 @@
-"""`python -m aegis_scheduler run | jobs | status` (containers, tests, no project CLI needed)."""
+"""`python -m aegis_scheduler …`: `<slug> scheduler …` without a project (containers, CI)."""
+
+from aegis_core.settings import exit_on_settings_error
 
 from aegis_scheduler.cli import app
 
-app(prog_name="aegis-scheduler")
+if __name__ == "__main__":
+    with exit_on_settings_error():  # a bad setting is one line, not a traceback
+        app(prog_name="python -m aegis_scheduler")

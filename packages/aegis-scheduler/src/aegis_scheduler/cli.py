@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from aegis_core.cli import fail
 
 if TYPE_CHECKING:
     from aegis_scheduler.settings import SchedulerSettings
@@ -28,25 +29,21 @@ def _one_line_errors() -> Iterator[None]:
     try:
         yield
     except JobStoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except Exception as exc:
         if type(exc).__module__.split(".")[0] != "sqlalchemy":
             raise
-        from aegis_scheduler.health import one_line
+        from aegis_core.messages import one_line
+
         from aegis_scheduler.stores import resolve_store
 
-        _fail(f"job store {resolve_store(_settings()).label}: {one_line(exc)}")
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
+        fail(f"job store {resolve_store(_settings()).label}: {one_line(exc)}")
 
 
 def _settings() -> SchedulerSettings:
-    from aegis_scheduler.settings import SchedulerSettings
+    from aegis_scheduler.settings import get_settings
 
-    return SchedulerSettings()
+    return get_settings()
 
 
 @app.command()

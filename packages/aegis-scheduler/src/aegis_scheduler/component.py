@@ -5,18 +5,16 @@ Cheap to import: APScheduler loads only when health, the lifespan or the CLI run
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from importlib.metadata import version
 from typing import TYPE_CHECKING
 
-from aegis_core.component import Component, DashboardCard
+from aegis_core.component import CliCommands, Component, DashboardAction, DashboardCard
 from aegis_core.health.models import ComponentHealth
 
-from aegis_scheduler.settings import SchedulerSettings
+from aegis_scheduler.settings import SchedulerSettings, get_settings
 
 if TYPE_CHECKING:
-    import typer
     from fastapi import FastAPI
 
 
@@ -32,10 +30,17 @@ def dashboard_card(health: ComponentHealth) -> DashboardCard:
     return card(health)
 
 
+def dashboard_actions() -> Sequence[DashboardAction]:
+    """The "Run job now" button (imported when the dashboard draws the card)."""
+    from aegis_scheduler.dashboard import dashboard_actions as actions
+
+    return actions()
+
+
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """With SCHEDULER_IN_PROCESS=true, run the scheduler inside the web process (dev only)."""
-    settings = SchedulerSettings()
+    settings = get_settings()
     if not settings.SCHEDULER_IN_PROCESS:
         yield
         return
@@ -52,22 +57,18 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await service.stop()
 
 
-def cli() -> typer.Typer:
+def cli(commands: CliCommands) -> None:
+    """`<slug> scheduler run | jobs | status`."""
     from aegis_scheduler.cli import app
 
-    return app
+    commands.add(app)
 
 
 component = Component(
-    name="scheduler",
-    kind="component",
-    version=version("aegis-scheduler"),
-    supports_core=">=0.1,<0.2",
-    description="Scheduled jobs with APScheduler 3.x in their own process, with a heartbeat.",
-    requires=(),
     settings=SchedulerSettings,
     health_check=health_check,
     lifespan=lifespan,
     cli=cli,
     dashboard_card=dashboard_card,
+    dashboard_actions=dashboard_actions,
 )

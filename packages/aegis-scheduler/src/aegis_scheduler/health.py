@@ -14,9 +14,10 @@ from typing import Any
 
 from aegis_core.component import DashboardCard
 from aegis_core.health.models import ComponentHealth, HealthStatus
+from aegis_core.messages import one_line
 
 from aegis_scheduler.heartbeat import Heartbeat, JobInfo, heartbeat_store
-from aegis_scheduler.settings import SchedulerSettings
+from aegis_scheduler.settings import SchedulerSettings, get_settings
 
 READ_TIMEOUT = 1.5
 START_HINT = (
@@ -33,8 +34,13 @@ def set_in_process(service: Any) -> None:
     _in_process = service
 
 
+def in_process_service() -> Any:
+    """The scheduler running in this process (`SCHEDULER_IN_PROCESS`), if it runs."""
+    return _in_process if _in_process is not None and _in_process.scheduler.running else None
+
+
 async def check_scheduler(settings: SchedulerSettings | None = None) -> ComponentHealth:
-    settings = settings or SchedulerSettings()
+    settings = settings or get_settings()
     if _in_process is not None and _in_process.scheduler.running:
         return verdict(_in_process.snapshot(), settings)
     try:
@@ -91,6 +97,8 @@ def _metadata(beat: Heartbeat, age: float, where: str) -> dict[str, Any]:
         "jobstore": beat.jobstore,
         "timezone": beat.timezone,
         "jobs": [j.model_dump(mode="json") for j in beat.jobs],
+        "last_runs": {job: run.model_dump(mode="json") for job, run in beat.last_runs.items()},
+        "scheduled_runs_total": beat.runs_total,
     }
 
 
@@ -98,22 +106,19 @@ def _health(status: HealthStatus, message: str, metadata: dict[str, Any]) -> Com
     return ComponentHealth(name="scheduler", status=status, message=message, metadata=metadata)
 
 
-def one_line(exc: BaseException) -> str:
-    original = getattr(exc, "orig", None) or exc
-    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
-    return lines[0] if lines else type(original).__name__
-
-
 def dashboard_card(health: ComponentHealth) -> DashboardCard:
-    """Where it runs, then one row per job with its next run (status and message are shown
-    above the rows by aegis-core)."""
+    """Where it runs, then one row per job with its last and next run (status and message
+    are shown above the rows by aegis-core)."""
     meta = health.metadata
     rows: list[tuple[str, str]] = []
     if "pid" in meta:
         rows.append(("process", f"pid {meta['pid']} on {meta['host']}"))
         rows.append(("heartbeat", f"{meta['heartbeat_age_seconds']}s ago"))
         rows.append(("job store", str(meta["jobstore"])))
+    last_runs = meta.get("last_runs", {})
     for job in meta.get("jobs", []):
         when = job["next_run_time"] or "paused"
-        rows.append((str(job["id"]), f"next {when} ({job['trigger']})"))
+        last = last_runs.get(job["id"])
+        ran = f"ran {last['at']} {'ok' if last['ok'] else 'failed'}, " if last else ""
+        rows.append((str(job["id"]), f"{ran}next {when} ({job['trigger']})"))
     return DashboardCard(title="Scheduler", rows=rows)

@@ -11,6 +11,8 @@ import logging
 import os
 import signal
 import socket
+import threading
+from contextlib import suppress
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
@@ -21,11 +23,16 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from aegis_scheduler.heartbeat import Heartbeat, HeartbeatStore, JobInfo, heartbeat_store
-from aegis_scheduler.settings import SchedulerSettings
+from aegis_scheduler.leader import LeaseLost, hold_lease, leader_lease, wait_for_lease
+from aegis_scheduler.leader import release as _release
+from aegis_scheduler.manual import RunTracker
+from aegis_scheduler.settings import SchedulerSettings, get_settings
 from aegis_scheduler.stores import StoreConfig, resolve_store
+from aegis_scheduler.tables import ensure_table
 
 logger = logging.getLogger("aegis.scheduler")
 
+USER_STORE = "default"
 INTERNAL_STORE = "aegis"
 """A memory store for our own heartbeat job, so it is never written to the user's store."""
 HEARTBEAT_JOB_ID = "aegis-scheduler-heartbeat"
@@ -46,9 +53,12 @@ def user_jobs_module() -> str:
     return f"{project_package()}.components.scheduler"
 
 
-def build_scheduler(settings: SchedulerSettings, store: StoreConfig) -> AsyncIOScheduler:
+def build_scheduler(
+    settings: SchedulerSettings, store: StoreConfig, jobstore: Any = None
+) -> AsyncIOScheduler:
     """An AsyncIOScheduler on the chosen store; coalesce + grace so a restart runs a miss once."""
-    jobstores: dict[str, Any] = {"default": _default_store(store), INTERNAL_STORE: MemoryJobStore()}
+    user_store = jobstore if jobstore is not None else user_jobstore(store)
+    jobstores: dict[str, Any] = {USER_STORE: user_store, INTERNAL_STORE: MemoryJobStore()}
     return AsyncIOScheduler(
         jobstores=jobstores,
         timezone=settings.SCHEDULER_TIMEZONE,
@@ -60,7 +70,8 @@ def build_scheduler(settings: SchedulerSettings, store: StoreConfig) -> AsyncIOS
     )
 
 
-def _default_store(store: StoreConfig) -> Any:
+def user_jobstore(store: StoreConfig) -> Any:
+    """The APScheduler store for the user's jobs: memory, or SQL on the configured URL."""
     if store.kind == "memory":
         return MemoryJobStore()
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -99,11 +110,22 @@ class SchedulerService:
         self.in_process = in_process
         self.store = resolve_store(settings)
         self.heartbeats: HeartbeatStore = heartbeat_store(settings, self.store)
-        self.scheduler = build_scheduler(settings, self.store)
+        self.jobstore = user_jobstore(self.store)
+        self.scheduler = build_scheduler(settings, self.store, self.jobstore)
         self.started_at = datetime.now(UTC)
+        self._writing = threading.Lock()
+        self._stopped = False
+        """Set with the final beat: a heartbeat job still running in its thread when the
+        scheduler stops must not overwrite the stop with an 'alive' beat afterwards."""
+        self.runs = RunTracker(
+            self.scheduler, INTERNAL_STORE, frozenset({HEARTBEAT_JOB_ID}), self._beat_soon
+        )
+        """Last runs, and "Run job now" (asked through the heartbeat store at each beat)."""
 
     async def start(self) -> None:
         register_user_jobs(self.scheduler)
+        if hasattr(self.jobstore, "jobs_t"):  # SQL: create its table without racing a replica
+            await asyncio.to_thread(ensure_table, self.jobstore.engine, self.jobstore.jobs_t)
         self.scheduler.start()
         self.scheduler.add_job(
             self.beat,
@@ -119,13 +141,18 @@ class SchedulerService:
         logger.info("scheduler started (store: %s); jobs: %s", self.store.label, jobs)
 
     async def stop(self) -> None:
-        final = self.snapshot(stopped=True)
         self.scheduler.shutdown(wait=False)
-        await asyncio.to_thread(self.write, final)
+        await asyncio.to_thread(self._write_final, self.snapshot(stopped=True))
         logger.info("scheduler stopped")
 
+    def _write_final(self, beat: Heartbeat) -> None:
+        with self._writing:
+            self._stopped = True
+            self.write(beat)
+
     def user_jobs(self) -> list[JobInfo]:
-        return [job_info(j) for j in self.scheduler.get_jobs() if j.id != HEARTBEAT_JOB_ID]
+        """The user's jobs: not our heartbeat, nor a one-off "run now" copy (our store)."""
+        return [job_info(j) for j in self.scheduler.get_jobs(jobstore=USER_STORE)]
 
     def snapshot(self, *, stopped: bool = False) -> Heartbeat:
         now = datetime.now(UTC)
@@ -140,11 +167,32 @@ class SchedulerService:
             timezone=self.settings.SCHEDULER_TIMEZONE,
             in_process=self.in_process,
             jobs=self.user_jobs(),
+            last_runs=dict(self.runs.last_runs),
+            runs_total=self.runs.runs_total,
         )
 
     def beat(self) -> None:
         """Record that we are alive (runs as a job: a beat proves jobs actually fire)."""
-        self.write(self.snapshot())
+        with self._writing:
+            if not self._stopped:
+                self._take_run_requests()
+                self.write(self.snapshot())
+
+    def _take_run_requests(self) -> None:
+        try:
+            asked = self.heartbeats.take_run_requests()
+        except Exception as exc:  # like a heartbeat problem: never fatal to the user's jobs
+            logger.warning("run requests not read from %s: %s", self.heartbeats.where, exc)
+            return
+        for job_id in asked:
+            if not self.runs.run_now(job_id):
+                logger.warning("asked to run %r now, but no such job is scheduled", job_id)
+
+    def _beat_soon(self) -> None:
+        """After a job ran: beat now, not in up to an interval, so its last run shows."""
+        with suppress(Exception):  # stopping: the final beat records it
+            now = datetime.now(UTC)
+            self.scheduler.modify_job(HEARTBEAT_JOB_ID, INTERNAL_STORE, next_run_time=now)
 
     def write(self, beat: Heartbeat) -> None:
         try:
@@ -154,22 +202,38 @@ class SchedulerService:
 
 
 async def serve(settings: SchedulerSettings) -> None:
-    """Run until SIGTERM/SIGINT, then stop cleanly (the heartbeat records the stop)."""
-    service = SchedulerService(settings)
+    """Run until SIGTERM/SIGINT, then stop cleanly (the heartbeat records the stop).
+
+    Replicas elect one leader through a lease (aegis_scheduler.leader): only the holder
+    schedules; the others wait as standbys. Raises LeaseLost when the leader
+    cannot renew its lease (it has stopped scheduling by then)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    lease = leader_lease(settings)
+    if not await wait_for_lease(lease, stop):
+        return  # stopped while standing by
+    service = SchedulerService(settings)
     await service.start()
     try:
-        await stop.wait()
+        lost = await hold_lease(lease, stop)
     finally:
         await service.stop()
+        await asyncio.to_thread(_release, lease)
+    if lost:
+        raise LeaseLost("lost the scheduler leader lease; stopped scheduling (a standby leads)")
 
 
 def run(settings: SchedulerSettings | None = None) -> None:
-    """Blocking entry point of the scheduler process."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    asyncio.run(serve(settings or SchedulerSettings()))
+    """Blocking entry point of the scheduler process; bad settings are one line, exit 2."""
+    from aegis_core.logs import configure_logging
+    from aegis_core.settings import exit_on_settings_error
+
+    with exit_on_settings_error():
+        configure_logging("INFO")  # the web process's format (`LOG_FORMAT=json` too)
+        try:
+            asyncio.run(serve(settings or get_settings()))
+        except LeaseLost as exc:
+            logger.error("%s", exc)
+            raise SystemExit(1) from None

@@ -47,7 +47,7 @@ def resolve_store(settings: SchedulerSettings) -> StoreConfig:
             raise JobStoreError(
                 "SCHEDULER_JOBSTORE=database needs aegis-database (uv add aegis-database)"
             )
-        from aegis_database.settings import DatabaseSettings
+        from aegis_database import DatabaseSettings
 
         return sql_store(DatabaseSettings().DATABASE_URL)
     if choice == "sqlite":
@@ -77,7 +77,7 @@ def sql_store(raw_url: str) -> StoreConfig:
 def _sync_url(raw: str) -> str:
     """The same mapping as aegis-database (psycopg 3, project-relative SQLite) without it."""
     if database_installed():
-        from aegis_database.urls import sync_url
+        from aegis_database import sync_url
 
         return sync_url(raw).render_as_string(hide_password=False)
     from sqlalchemy.engine import make_url

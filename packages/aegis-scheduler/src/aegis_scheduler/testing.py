@@ -10,8 +10,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,15 +63,3 @@ class Project:
             text=True,
             timeout=120,
         )
-
-
-def wait_for(
-    predicate: Callable[[], bool], timeout: float, what: str, log: Callable[[], str]
-) -> None:
-    """Poll `predicate`; on timeout fail with `what` and the process log."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{log()}")
