@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 import redis
-from aegis_core.testing.services import require
-from aegis_worker.settings import WorkerConfig
+from aegis_core.testing import require
+from aegis_worker.settings import WorkerConfig, get_settings
 from aegis_worker.testing import WorkerProcess, start_worker
 
+PROJECT_CLI = "from aegis_core.cli import build_cli; build_cli('demo')()"
 FAST_WORKER_ENV = {
     "WORKER_POLL_DELAY": "0.02",
     "WORKER_HEALTH_CHECK_INTERVAL": "0.5",
@@ -62,15 +63,22 @@ class Project:
         self.workers.append(worker)
         return worker
 
+    def cli(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        """`demo <args>`: the project's own CLI, with the worker sub-app mounted by aegis-core."""
+        return self._python("-c", PROJECT_CLI, *args, **extra_env)
+
     def run(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
         """Run `python -m aegis_worker <args>` to completion."""
+        return self._python("-m", "aegis_worker", *args, **extra_env)
+
+    def _python(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "aegis_worker", *args],
+            [sys.executable, *args],
             cwd=self.root,
             env={**self.env, **extra_env},
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=120,
         )
 
 
@@ -88,6 +96,7 @@ def project(tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> 
     }
     for key, value in settings.items():
         monkeypatch.setenv(key, value)
+    get_settings.cache_clear()  # settings are read once per process: read this test's
     monkeypatch.syspath_prepend(str(tmp_path))
     python_path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
     project = Project(tmp_path, package, {**os.environ, **settings, "PYTHONPATH": python_path})
@@ -97,6 +106,7 @@ def project(tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> 
         for worker in project.workers:
             worker.stop()
         _delete_prefix(redis_url, prefix)
+        get_settings.cache_clear()
 
 
 def _delete_prefix(url: str, prefix: str) -> None:

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
-import sys
 from typing import TYPE_CHECKING
 
+import pytest
 from aegis_worker.testing import wait_for_workers
 
 if TYPE_CHECKING:
     from conftest import Project
 
-PROJECT_CLI = "from aegis_core.cli.main import build_cli; build_cli('demo')()"
-
 
 def slug(project: Project, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`demo <args>`: the project's own CLI, with the worker sub-app mounted by aegis-core."""
-    return subprocess.run(
-        [sys.executable, "-c", PROJECT_CLI, *args],
-        cwd=project.root,
-        env={**project.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return project.cli(*args, **env)
 
 
 async def test_status_shows_queues_depth_and_live_workers(project: Project) -> None:
@@ -37,6 +28,27 @@ async def test_status_shows_queues_depth_and_live_workers(project: Project) -> N
     assert queues["system"]["ready"] == 0
     table = slug(project, "worker", "status")
     assert "load_test" in table.stdout and "Redis" in table.stdout
+
+
+async def test_alive_vouches_for_this_hosts_worker_process_alone(project: Project) -> None:
+    """A worker container's healthcheck: red before its process serves and after it stops,
+    though Redis answers all along; another host's worker does not count."""
+    from aegis_worker.liveness import live_processes
+
+    before = slug(project, "worker", "alive", "load_test")
+    assert before.returncode == 1
+    assert before.stderr.startswith(f"Error: no worker process on {socket.gethostname()}")
+    worker = project.start_worker("load_test")
+    await wait_for_workers(project.config(), "load_test")
+    alive = slug(project, "worker", "alive", "load_test")
+    assert alive.returncode == 0, alive.stderr
+    assert f"load_test: {socket.gethostname()}:{worker.process.pid}:" in alive.stdout
+    assert slug(project, "worker", "alive", "system").returncode == 1
+    assert await live_processes(project.config(), "load_test", host="elsewhere") == []
+    assert worker.stop() == 0
+    assert slug(project, "worker", "alive", "load_test").returncode == 1
+    down = slug(project, "worker", "alive", "load_test", REDIS_URL="redis://127.0.0.1:1/0")
+    assert down.returncode == 1 and "cannot reach Redis" in down.stderr
 
 
 def test_status_with_redis_down_is_one_line_and_exit_1(project: Project) -> None:
@@ -67,5 +79,26 @@ async def test_load_test_reports_throughput_and_latency_percentiles(project: Pro
 def test_load_test_without_a_worker_says_how_to_start_one(project: Project) -> None:
     done = slug(project, "worker", "load-test", "--tasks", "5")
     assert done.returncode == 1
-    assert "no live worker on the load_test queue" in done.stderr
+    assert "no live worker on the load_test queue; start one with `demo worker run load_test`" in (
+        done.stderr
+    )
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--work", "-5"], "--work for --type io (delay_ms) must be between 0 and 10000, got -5"),
+        (["--type", "cpu", "--work", str(10**15)], "must be between 1 and 1000000"),
+        (["--type", "memory", "--work", "0"], "must be between 1 and 32768, got 0"),
+        (["--tasks", "0"], "--tasks must be between 1 and 100000, got 0"),
+        (["--timeout", "-1"], "--timeout must be in (0, 3600] seconds, got -1"),
+    ],
+)
+def test_load_test_refuses_out_of_range_options_in_one_line(
+    project: Project, options: list[str], message: str
+) -> None:
+    done = slug(project, "load-test", "run", *options)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
-from aegis_core.discovery import discover_components
+from aegis_core import discover_components
 from aegis_worker.component import component
 from aegis_worker.settings import WorkerConfig
 
 
 def test_discovered_through_entry_point() -> None:
-    found = discover_components(frozenset({"worker", *component.requires}))
+    found = discover_components(frozenset({"worker"}))
     assert found.get("worker") is component
 
 
@@ -22,20 +23,29 @@ def test_contract_parts_are_all_provided() -> None:
     assert component.lifespan is not None
 
 
-def test_component_and_cli_factory_do_not_import_arq_redis_or_fastapi() -> None:
-    """Discovery imports every component, and the project CLI builds every sub-app, at each
-    start (`<slug> --help` too): arq, redis and FastAPI must wait until a command runs."""
-    code = (
-        "import sys, aegis_worker; aegis_worker.component.cli(); "
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'arq', 'redis', 'fastapi'}); "
-        "print(heavy)"
+def imported_after(code: str) -> list[str]:
+    """The heavy modules (arq, redis, FastAPI, the queue pools) loaded once `code` has run in a
+    fresh interpreter."""
+    probe = (
+        f"import json, sys\n{code}\n"
+        "heavy = {'arq', 'redis', 'fastapi'}\n"
+        "print(json.dumps(sorted(m for m in sys.modules\n"
+        "                        if m.split('.')[0] in heavy or m == 'aegis_worker.pools')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded: list[str] = json.loads(out.stdout)
+    return loaded
+
+
+def test_discovery_and_the_project_cli_do_not_import_arq_redis_or_fastapi() -> None:
+    """Discovery imports every component, and the project CLI runs every `cli` hook, at each
+    start (`<slug> --help` too): arq, redis and FastAPI must wait until a command runs."""
+    code = "from aegis_core.cli import build_cli; build_cli('demo')"
+    assert imported_after(code) == []
 
 
 def test_get_queue_pool_is_exported_lazily() -> None:
-    import aegis_worker
-    from aegis_worker.pools import get_queue_pool
-
-    assert aegis_worker.get_queue_pool is get_queue_pool
+    """`import aegis_worker` leaves arq alone; the first use of `get_queue_pool` imports it."""
+    assert imported_after("import aegis_worker") == []
+    used = imported_after("import aegis_worker\naegis_worker.get_queue_pool")
+    assert "aegis_worker.pools" in used and "arq" in used

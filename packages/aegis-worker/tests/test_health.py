@@ -8,20 +8,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
-from aegis_core.dashboard.cards import card_content
 from aegis_core.health.models import HealthStatus
-from aegis_core.testing import run_server
-from aegis_core.testing.services import start_private_redis
+from aegis_core.testing import dashboard_view, run_server, start_private_redis, wait_until
 from aegis_worker import get_queue_pool
 from aegis_worker.component import component
 from aegis_worker.health import dashboard_card, worker_health
-from aegis_worker.testing import redis_server_on, wait_for_workers, wait_until
+from aegis_worker.testing import wait_for_workers
 
 if TYPE_CHECKING:
     from conftest import Project
 
 MAIN = """
-from aegis_core.app import create_app
+from aegis_core import create_app
 
 app = create_app(project_package=__name__.split(".")[0])
 """
@@ -58,7 +56,7 @@ async def test_jobs_waiting_without_a_worker_is_unhealthy_until_one_runs(project
         assert card["system"] == "0 due, 1 worker"
         assert card["load_test"] == "0 due, no worker"
         assert card["Redis"].endswith("used") and card["Recent jobs"] == "ping ok"
-        shown = card_content(healthy, component)  # how aegis-core's dashboard renders it
+        shown = dashboard_view(healthy, component)  # how aegis-core's dashboard renders it
         assert shown.title == "Worker" and ("Recent jobs", "ping ok") in shown.rows
     finally:
         await pool.aclose()
@@ -75,11 +73,12 @@ def test_redis_outage_is_reported_in_time_and_recovered_from(
         port = urlsplit(url).port
         assert port is not None
         env = {**project.env, "REDIS_URL": url, "HEALTH_CHECK_TIMEOUT": "2"}
+        env["HEALTH_CACHE_SECONDS"] = "0"  # the outage must show at once, not a second later
         server = stack.enter_context(
             run_server(f"{project.package}.main:app", cwd=project.root, env=env)
         )
         worker = project.start_worker(**{**_only_changes(env, project.env)})
-        wait_until(lambda: _worker_health(server.url)["status"] == "healthy", 30, "healthy")
+        wait_until(lambda: _worker_health(server.url)["status"] == "healthy", 30, what="healthy")
 
         redis_context.__exit__(None, None, None)  # Redis goes away
         started = time.monotonic()
@@ -94,8 +93,8 @@ def test_redis_outage_is_reported_in_time_and_recovered_from(
         assert httpx.get(f"{server.url}/api/worker/tasks").status_code == 200
         assert httpx.post(f"{server.url}/api/worker/tasks/ping", json={}).status_code == 503
 
-        stack.enter_context(redis_server_on(port))  # Redis is back, empty, on the same port
-        wait_until(lambda: _worker_health(server.url)["status"] == "healthy", 30, "recovery")
+        stack.enter_context(start_private_redis(port))  # Redis is back, empty, on the same port
+        wait_until(lambda: _worker_health(server.url)["status"] == "healthy", 30, what="recovery")
         assert worker.process.poll() is None, worker.log()
         assert "lost Redis" in worker.log() and "Redis is back" in worker.log()
         assert httpx.post(f"{server.url}/api/worker/tasks/ping", json={}).status_code == 202

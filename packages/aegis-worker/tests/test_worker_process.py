@@ -169,3 +169,23 @@ async def test_sigterm_mid_job_hands_the_job_to_the_next_worker_at_once(project:
         assert result is not None and result.success and result.job_try == 2
     finally:
         await pool.aclose()
+
+
+async def test_a_task_over_its_time_limit_is_stopped_and_frees_the_slot(project: Project) -> None:
+    """The biggest `cpu_task` the API allows takes ~1 s; with a 0.2 s limit it is cancelled and
+    the next job runs on the same single slot (no SIGKILL needed)."""
+    project.start_worker("load_test", WORKER_JOB_TIMEOUT="0.2", WORKER_MAX_JOBS="1")
+    pool, _ = await get_queue_pool("load_test")
+    try:
+        started = time.monotonic()
+        hog = await pool.enqueue_job("cpu_task", iterations=1_000_000)
+        after = await pool.enqueue_job("io_task", delay_ms=1, _defer_by=0.1)  # runs second
+        assert hog is not None and after is not None
+        assert await after.result(timeout=20, poll_delay=0.05) == 1
+        assert time.monotonic() - started < 10
+        info, next_info = await hog.result_info(), await after.result_info()
+        assert info is not None and info.success is False
+        assert isinstance(info.result, asyncio.TimeoutError)
+        assert next_info is not None and info.finish_time <= next_info.start_time
+    finally:
+        await pool.aclose()

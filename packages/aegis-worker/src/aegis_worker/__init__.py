@@ -7,7 +7,9 @@ imported only when `get_queue_pool` is first used.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from aegis_core.lazy import lazy_attributes
 
 from aegis_worker.component import component
 from aegis_worker.settings import Settings, WorkerConfig
@@ -18,9 +20,4 @@ if TYPE_CHECKING:
 __all__ = ["Settings", "WorkerConfig", "component", "get_queue_pool"]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "get_queue_pool":
-        from aegis_worker.pools import get_queue_pool
-
-        return get_queue_pool
-    raise AttributeError(f"module 'aegis_worker' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, {"get_queue_pool": "aegis_worker.pools"})

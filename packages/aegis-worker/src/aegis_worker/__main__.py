@@ -1,6 +1,9 @@
-"""`python -m aegis_worker run [QUEUE]`: the worker CLI without a project's script."""
+"""`python -m aegis_worker …`: `<slug> worker …` without a project (containers, CI)."""
 
-from aegis_worker.cli import build_cli
+from aegis_core.settings import exit_on_settings_error
+
+from aegis_worker.cli import app
 
 if __name__ == "__main__":
-    build_cli()(prog_name="python -m aegis_worker")
+    with exit_on_settings_error():  # a bad setting is one line, not a traceback
+        app(prog_name="python -m aegis_worker")

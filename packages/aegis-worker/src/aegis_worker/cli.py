@@ -1,7 +1,7 @@
 """`<slug> worker …`: run worker processes, inspect queues, measure the pipeline.
 
 Expected failures (Redis down, a broken queue module, an unknown queue) print one line and
-exit 1; tracebacks are for bugs. The project CLI builds this sub-app at every start, even for
+exit 1; tracebacks are for bugs. The project CLI mounts this sub-app at every start, even for
 `<slug> --help`, so arq, redis and the user's queue modules are imported inside the commands.
 """
 
@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from dataclasses import asdict
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from aegis_core.cli.output import console
+from aegis_core.cli import console, fail
 
 from aegis_worker.errors import UnknownQueue, WorkerError
-from aegis_worker.settings import WorkerConfig
+from aegis_worker.settings import get_settings
 
 if TYPE_CHECKING:
     from aegis_worker.registry import QueueSpec
@@ -29,29 +28,6 @@ class LoadKind(StrEnum):
     cpu = "cpu"
     io = "io"
     memory = "memory"
-
-
-def build_cli() -> typer.Typer:
-    app = typer.Typer(
-        help="Background jobs (arq on Redis): run workers, inspect queues, load-test.",
-        no_args_is_help=True,
-        pretty_exceptions_enable=False,
-    )
-    app.command("run")(run)
-    app.command("status")(status)
-    app.command("load-test")(load_test)
-    return app
-
-
-def build_load_test_cli() -> typer.Typer:
-    """`<slug> load-test run …`: the same load test, under the name the docs use."""
-    app = typer.Typer(
-        help="Measure the worker pipeline: enqueue N tasks, wait, report throughput.",
-        no_args_is_help=True,
-        pretty_exceptions_enable=False,
-    )
-    app.command("run")(load_test)
-    return app
 
 
 def run(
@@ -67,7 +43,7 @@ def run(
     from aegis_worker.registry import load_queues
     from aegis_worker.runner import run_queues
 
-    config = WorkerConfig()
+    config = get_settings()
     _configure_logging(config.WORKER_LOG_LEVEL)
     try:
         specs = select_queues(load_queues(), queue)
@@ -96,9 +72,11 @@ def status(
     from aegis_worker.registry import load_queues
     from aegis_worker.status import take_snapshot
 
-    config = WorkerConfig()
+    config = get_settings()
     try:
-        snapshot = asyncio.run(take_snapshot(config, load_queues()))
+        queues = load_queues()
+        tasks = {name: set(spec.functions) for name, spec in queues.items()}
+        snapshot = asyncio.run(take_snapshot(config, queues, tasks=tasks))
     except WorkerError as exc:
         fail(str(exc))
         return
@@ -108,6 +86,29 @@ def status(
         _print_status(snapshot, redact(config.REDIS_URL))
     if snapshot.error:
         raise typer.Exit(1)
+
+
+def alive(
+    queue: Annotated[str, typer.Argument(help="The queue this host's worker serves.")],
+) -> None:
+    """Exit 0 while a worker process of this host serves QUEUE (its heartbeat has not expired).
+
+    A worker container's HEALTHCHECK: Docker runs it inside the container, so it vouches for
+    that container's process; `status` only proves that Redis answers."""
+    import socket
+
+    from aegis_worker.liveness import live_processes
+
+    config = get_settings()
+    try:
+        processes = asyncio.run(live_processes(config, queue))
+    except WorkerError as exc:
+        fail(str(exc))
+        return
+    if not processes:
+        within = f"{config.WORKER_HEALTH_CHECK_INTERVAL + 1:g}"
+        fail(f"no worker process on {socket.gethostname()} said it serves {queue} in {within} s")
+    typer.echo(f"{queue}: {', '.join(processes)} alive")
 
 
 def _print_status(snapshot: Snapshot, url: str) -> None:
@@ -137,14 +138,25 @@ def _print_status(snapshot: Snapshot, url: str) -> None:
             style=style,
         )
     console.print(table)
+    for q in snapshot.queues:
+        if q.unknown_tasks:
+            typer.echo(
+                f"Warning: jobs on {q.name} name tasks it does not run (they can only fail): "
+                f"{', '.join(q.unknown_tasks)}",
+                err=True,
+            )
 
 
 def load_test(
+    context: typer.Context,
     kind: Annotated[LoadKind, typer.Option("--type", help="Kind of work per job.")] = LoadKind.io,
-    tasks: Annotated[int, typer.Option("--tasks", min=1, help="Jobs to enqueue.")] = 100,
+    tasks: Annotated[int, typer.Option("--tasks", help="Jobs to enqueue (1-100000).")] = 100,
     work: Annotated[
         int | None,
-        typer.Option(help="Work per job: iterations (cpu), delay_ms (io), size_kb (memory)."),
+        typer.Option(
+            help="Work per job: iterations (cpu, 1-1000000), delay_ms (io, 0-10000), "
+            "size_kb (memory, 1-32768)."
+        ),
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for all jobs.")] = 120.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
@@ -152,9 +164,12 @@ def load_test(
     """Enqueue N jobs on `load_test`, wait, print throughput and p50/p95/p99 latency."""
     from aegis_worker.loadtest import run_load_test
 
-    config = WorkerConfig()
+    config = get_settings()
+    command = f"{_program(context)} worker"
     try:
-        report = asyncio.run(run_load_test(config, kind.value, tasks, work=work, timeout=timeout))
+        report = asyncio.run(
+            run_load_test(config, kind.value, tasks, work=work, timeout=timeout, command=command)
+        )
     except WorkerError as exc:
         fail(str(exc))
         return
@@ -165,13 +180,34 @@ def load_test(
         console.print(line, highlight=False)
 
 
-def fail(message: str) -> None:
-    """One unwrapped line on stderr, exit 1 (rich would wrap it at 80 columns in a pipe)."""
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
+def _program(context: typer.Context) -> str:
+    """The project's command (`my-api`), for hints that tell the user what to run next."""
+    root = context.find_root()
+    return root.command.name or root.info_name or "python -m aegis_worker"
 
 
 def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    """The web process's format (`LOG_FORMAT=json` too), at `WORKER_LOG_LEVEL`."""
+    from aegis_core.logs import configure_logging
+
+    configure_logging(level)
+
+
+app = typer.Typer(
+    help="Background jobs (arq on Redis): run workers, inspect queues, load-test.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+"""`<slug> worker …`, and `python -m aegis_worker …`."""
+app.command("run")(run)
+app.command("status")(status)
+app.command("alive")(alive)
+app.command("load-test")(load_test)
+
+load_test_app = typer.Typer(
+    help="Measure the worker pipeline: enqueue N tasks, wait, report throughput.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+"""`<slug> load-test run …`: the same load test, under the name the docs use."""
+load_test_app.command("run")(load_test)

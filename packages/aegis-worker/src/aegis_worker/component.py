@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from importlib.metadata import version
 from typing import TYPE_CHECKING
 
-from aegis_core.component import Component, DashboardCard
+from aegis_core.component import CliCommands, Component, DashboardAction, DashboardCard
 
 from aegis_worker.settings import WorkerConfig
 
 if TYPE_CHECKING:
-    import typer
     from aegis_core.health.models import ComponentHealth
     from fastapi import APIRouter, FastAPI
 
@@ -35,16 +33,12 @@ def routers() -> Sequence[APIRouter]:
     return [build_router()]
 
 
-def cli() -> typer.Typer:
-    from aegis_worker.cli import build_cli
+def cli(commands: CliCommands) -> None:
+    """`<slug> worker …` and `<slug> load-test …`."""
+    from aegis_worker.cli import app, load_test_app
 
-    return build_cli()
-
-
-def commands() -> dict[str, typer.Typer]:
-    from aegis_worker.cli import build_load_test_cli
-
-    return {"load-test": build_load_test_cli()}
+    commands.add(app)
+    commands.add(load_test_app, name="load-test")
 
 
 def dashboard_card(health: ComponentHealth) -> DashboardCard:
@@ -53,30 +47,35 @@ def dashboard_card(health: ComponentHealth) -> DashboardCard:
     return build_card(health)
 
 
+def dashboard_actions() -> Sequence[DashboardAction]:
+    """Enqueue a task, start a load test, retry a failed job (imported when drawn)."""
+    from aegis_worker.dashboard import dashboard_actions as actions
+
+    return actions()
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Warm the imports at startup (arq, the user's queue modules), so the first health check
-    spends its time budget on Redis, not on imports; close the API's Redis client at stop."""
+    """Import the user's queue modules once the app serves (not before), so the first health
+    check spends its time budget on Redis, not on imports; close the API's Redis client at stop."""
+    from aegis_core.startup import warming
+
     from aegis_worker.api import close_api_state
     from aegis_worker.health import warm_up
+    from aegis_worker.live_load import stop_all as stop_load_tests
 
-    warm_up()
-    yield
+    async with warming(warm_up, what="worker"):
+        yield
     await close_api_state(app)
+    await stop_load_tests()
 
 
 component = Component(
-    name="worker",
-    kind="component",
-    version=version("aegis-worker"),
-    supports_core=">=0.1,<0.2",
-    description="Background jobs with arq on Redis.",
-    requires=(),
     settings=WorkerConfig,
     health_check=health_check,
     routers=routers,
     lifespan=lifespan,
     cli=cli,
-    commands=commands,
     dashboard_card=dashboard_card,
+    dashboard_actions=dashboard_actions,
 )

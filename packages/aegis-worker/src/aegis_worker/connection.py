@@ -31,7 +31,12 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def connect(
-    url: str, *, timeout: float, bounded: bool = True, queue_name: str | None = None
+    url: str,
+    *,
+    timeout: float,
+    bounded: bool = True,
+    queue_name: str | None = None,
+    client_class: type[ArqRedis] = ArqRedis,
 ) -> ArqRedis:
     """A lazy client (nothing is sent until the first command) that never retries silently.
 
@@ -40,7 +45,7 @@ def connect(
     `asyncio.wait_for`, a new task per command, which costs a worker ~30 % of its throughput;
     so worker and enqueue pools are unbounded like arq's own (connect timeout, TCP keepalive).
     """
-    client: ArqRedis = ArqRedis.from_url(
+    client = client_class.from_url(
         url,
         socket_timeout=timeout if bounded else None,
         socket_connect_timeout=timeout,

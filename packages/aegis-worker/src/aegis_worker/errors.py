@@ -21,5 +21,9 @@ class UnknownQueue(WorkerError, ValueError):
     """A queue name that no built-in or stub defines."""
 
 
+class UnknownTask(WorkerError, ValueError):
+    """A task name the target queue does not run: the job would wait forever."""
+
+
 class LoadTestError(WorkerError):
     """The load test could not run or finish."""

@@ -7,13 +7,15 @@ piling up). An idle queue with no worker → info (nothing is wrong yet, but not
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aegis_core.component import DashboardCard
 from aegis_core.health.models import ComponentHealth, HealthStatus
 
 from aegis_worker.connection import redact
+from aegis_worker.live_load import describe as describe_load_test
 from aegis_worker.registry import QueueConfigError, load_queues
-from aegis_worker.settings import WorkerConfig
+from aegis_worker.settings import WorkerConfig, get_settings
 from aegis_worker.status import QueueState, Snapshot, take_snapshot
 
 RECENT_ON_CARD = 3
@@ -22,12 +24,13 @@ logger = logging.getLogger("aegis.worker")
 
 async def worker_health(config: WorkerConfig | None = None) -> ComponentHealth:
     """Bounded by `WORKER_REDIS_TIMEOUT` per Redis call, so it answers while Redis is down."""
-    config = config or WorkerConfig()
+    config = config or get_settings()
     try:
         queues = load_queues()
     except QueueConfigError as exc:
         return ComponentHealth(name="worker", status=HealthStatus.UNHEALTHY, message=str(exc))
-    snapshot = await take_snapshot(config, queues)
+    tasks = {name: set(spec.functions) for name, spec in queues.items()}
+    snapshot = await take_snapshot(config, queues, tasks=tasks)
     return health_from_snapshot(snapshot, config, list(queues))
 
 
@@ -63,18 +66,32 @@ def health_from_snapshot(
     queue_nodes = {q.name: _queue_health(q) for q in snapshot.queues}
     waiting = sum(q.ready for q in snapshot.queues)
     workers = sum(q.workers for q in snapshot.queues)
+    metadata: dict[str, Any] = {
+        "redis_url": url,
+        "jobs_due": waiting,
+        "workers": workers,
+        "jobs_per_minute": round(sum(q.per_minute for q in snapshot.queues), 1),
+    }
+    if snapshot.load_test is not None:
+        metadata["load_test"] = snapshot.load_test
     return ComponentHealth(
         name="worker",
         status=HealthStatus.HEALTHY,
         message=f"{len(queue_nodes)} queues, {waiting} jobs due, {workers} workers alive",
-        metadata={"redis_url": url, "jobs_due": waiting, "workers": workers},
+        metadata=metadata,
         sub_components={"redis": redis_node, **queue_nodes},
     )
 
 
 def _queue_health(queue: QueueState) -> ComponentHealth:
     counts = f"{queue.ready} due, {queue.deferred} deferred, {queue.workers} workers"
-    if queue.workers:
+    if queue.unknown_tasks:
+        status = HealthStatus.UNHEALTHY
+        message = (
+            f"jobs wait for {', '.join(map(repr, queue.unknown_tasks))}, which this queue does "
+            f"not run: they can only fail (register the task for queue {queue.name!r})"
+        )
+    elif queue.workers:
         status, message = HealthStatus.HEALTHY, counts
     elif queue.ready:
         status = HealthStatus.UNHEALTHY
@@ -88,6 +105,9 @@ def _queue_health(queue: QueueState) -> ComponentHealth:
         "workers": queue.workers,
         "arq": queue.health_check,
         "recent_jobs": queue.recent,
+        "unknown_tasks": queue.unknown_tasks,
+        "jobs_done_total": queue.done_total,  # summed into the dashboard's jobs/min history
+        "jobs_per_minute": queue.per_minute,
     }
     return _node(queue.name, status, message).model_copy(update={"metadata": metadata})
 
@@ -97,11 +117,16 @@ def _node(name: str, status: HealthStatus, message: str) -> ComponentHealth:
 
 
 def dashboard_card(health: ComponentHealth) -> DashboardCard:
-    """A glance (aegis-core shows status and message above, and at most six rows):
-    Redis, the last jobs finished, then one row per queue."""
+    """A glance (aegis-core shows status and message above, and at most six rows): Redis,
+    the last jobs finished, jobs per minute, the dashboard's load test, then each queue."""
     redis = health.sub_components.get("redis")
     queues = [node for name, node in health.sub_components.items() if name != "redis"]
     rows = [("Redis", _redis_row(redis)), ("Recent jobs", _recent_row(queues))]
+    if "jobs_per_minute" in health.metadata:
+        rows.append(("Jobs per minute", f"{health.metadata['jobs_per_minute']:g}"))
+    load_test = health.metadata.get("load_test")
+    if isinstance(load_test, dict):
+        rows.append(describe_load_test(load_test))
     rows += [(node.name, _queue_row(node)) for node in queues]
     return DashboardCard(title="Worker", rows=rows)
 
@@ -127,7 +152,11 @@ def _recent_row(queues: list[ComponentHealth]) -> str:
     jobs.sort(key=lambda job: str(job.get("finished", "")), reverse=True)
     if not jobs:
         return "none yet"
-    return ", ".join(
-        f"{job.get('function')} {'ok' if job.get('success') else 'failed'}"
-        for job in jobs[:RECENT_ON_CARD]
-    )
+    return ", ".join(_job_words(job) for job in jobs[:RECENT_ON_CARD])
+
+
+def _job_words(job: dict[str, Any]) -> str:
+    """`ping ok`; a failure names its job id, which "Retry failed job" asks for."""
+    if job.get("success"):
+        return f"{job.get('function')} ok"
+    return f"{job.get('function')} failed (job {job.get('job_id')})"

@@ -1,14 +1,11 @@
-"""Jobs seen from outside a worker: validate a call before enqueueing, find a job, read its result.
+"""Jobs seen from outside a worker: find a job by id alone, read its result.
 
-Validation happens at the entry point (the API), against the task's own signature and type
-hints, so a malformed call is a 422 now rather than a failed job later.
+(Calls are validated before enqueueing by the API's per-task models, see `schemas`.)
 """
 
 from __future__ import annotations
 
-import inspect
 import time
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,9 +14,7 @@ from typing import Any
 from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix, result_key_prefix
 from arq.jobs import JobResult, deserialize_result
-from arq.worker import Function
 from fastapi.encoders import jsonable_encoder
-from pydantic import TypeAdapter, ValidationError
 
 
 class JobState(StrEnum):
@@ -36,55 +31,6 @@ class JobInfo:
     state: JobState
     queue: str | None
     result: JobResult | None = None
-
-
-class ArgumentError(ValueError):
-    """The call does not fit the task's signature; `errors` is in FastAPI's 422 shape."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__("; ".join(str(e["msg"]) for e in errors))
-        self.errors = errors
-
-
-def bind_arguments(
-    function: Function, args: list[Any], kwargs: dict[str, Any]
-) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Bind `args`/`kwargs` to the task (minus `ctx`) and validate each against its hint."""
-    signature = inspect.signature(function.coroutine)
-    call = signature.replace(parameters=list(signature.parameters.values())[1:])
-    try:
-        bound = call.bind(*args, **kwargs)
-    except TypeError as exc:
-        raise ArgumentError([{"loc": ["body"], "msg": str(exc), "type": "arguments"}]) from None
-    hints = _hints(function)
-    errors: list[dict[str, Any]] = []
-    for name, value in bound.arguments.items():
-        adapter = TypeAdapter(_expected_type(call.parameters[name], hints.get(name, Any)))
-        try:
-            bound.arguments[name] = adapter.validate_python(value)
-        except ValidationError as exc:
-            errors += [
-                {"loc": ["body", name, *e["loc"]], "msg": e["msg"], "type": e["type"]}
-                for e in exc.errors()
-            ]
-    if errors:
-        raise ArgumentError(errors)
-    return bound.args, bound.kwargs
-
-
-def _hints(function: Function) -> dict[str, Any]:
-    try:
-        return typing.get_type_hints(function.coroutine)
-    except Exception:  # unresolvable annotations: accept any value rather than refuse all
-        return {}
-
-
-def _expected_type(parameter: inspect.Parameter, hint: Any) -> Any:
-    if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
-        return tuple[hint, ...]
-    if parameter.kind is inspect.Parameter.VAR_KEYWORD:
-        return dict[str, hint]
-    return hint
 
 
 async def find_job(pool: ArqRedis, job_id: str, queues: Mapping[str, str]) -> JobInfo:

@@ -2,7 +2,7 @@
 
 Latency is arq's own bookkeeping, enqueue time to finish time of each job, so it includes
 queueing; throughput is jobs finished per second from the first enqueue to the last finish.
-Needs a live worker on the `load_test` queue (`<slug> worker run load_test`).
+Needs a live worker on the `load_test` queue (`my-api worker run load_test`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,13 @@ from aegis_worker.connection import REDIS_ERRORS, close, connect, unavailable
 from aegis_worker.errors import LoadTestError
 from aegis_worker.settings import WorkerConfig
 from aegis_worker.status import take_snapshot
-from aegis_worker.tasks import LOAD_TEST_TASKS
+from aegis_worker.tasks import LOAD_TEST_TASKS, MAX_DELAY_MS, MAX_ITERATIONS, MAX_SIZE_KB
 
 WORK_PARAMETER = {"cpu": "iterations", "io": "delay_ms", "memory": "size_kb"}
+WORK_RANGE = {"cpu": (1, MAX_ITERATIONS), "io": (0, MAX_DELAY_MS), "memory": (1, MAX_SIZE_KB)}
+"""The same bounds the tasks themselves declare (and the API enforces)."""
+MAX_TASKS = 100_000
+MAX_TIMEOUT_S = 3600.0
 ENQUEUE_CONCURRENCY = 50
 POLL_S = 0.05
 
@@ -50,13 +54,36 @@ class LoadTestReport:
         ]
 
 
-async def run_load_test(
-    config: WorkerConfig, kind: str, tasks: int, *, work: int | None = None, timeout: float = 120
-) -> LoadTestReport:
-    """Enqueue `tasks` jobs of `kind` (cpu, io, memory) on `load_test` and measure them."""
+def check_options(kind: str, tasks: int, work: int | None, timeout: float) -> None:
+    """Refuse out-of-range options before anything is enqueued, naming the allowed range."""
     if kind not in LOAD_TEST_TASKS:
         raise LoadTestError(f"unknown type {kind!r}; choose one of {', '.join(LOAD_TEST_TASKS)}")
-    await _require_worker(config)
+    if not 1 <= tasks <= MAX_TASKS:
+        raise LoadTestError(f"--tasks must be between 1 and {MAX_TASKS}, got {tasks}")
+    if not 0 < timeout <= MAX_TIMEOUT_S:
+        raise LoadTestError(f"--timeout must be in (0, {MAX_TIMEOUT_S:g}] seconds, got {timeout:g}")
+    low, high = WORK_RANGE[kind]
+    if work is not None and not low <= work <= high:
+        raise LoadTestError(
+            f"--work for --type {kind} ({WORK_PARAMETER[kind]}) must be between {low} and "
+            f"{high}, got {work}"
+        )
+
+
+async def run_load_test(
+    config: WorkerConfig,
+    kind: str,
+    tasks: int,
+    *,
+    work: int | None = None,
+    timeout: float = 120,
+    command: str = "worker",
+) -> LoadTestReport:
+    """Enqueue `tasks` jobs of `kind` (cpu, io, memory) on `load_test` and measure them.
+
+    `command` is how the user runs the worker CLI (`my-api worker`), for the hints we print."""
+    check_options(kind, tasks, work, timeout)
+    await require_worker(config, command)
     kwargs = {} if work is None else {WORK_PARAMETER[kind]: work}
     pool = connect(config.REDIS_URL, timeout=10.0, bounded=False)
     try:
@@ -76,13 +103,14 @@ async def run_load_test(
     return summarize(kind, results)
 
 
-async def _require_worker(config: WorkerConfig) -> None:
+async def require_worker(config: WorkerConfig, command: str) -> None:
+    """Refuse to enqueue a load test nobody would run (it would only time out)."""
     snapshot = await take_snapshot(config, ["load_test"])
     if snapshot.error:
         raise LoadTestError(snapshot.error)
     if not snapshot.queues[0].workers:
         raise LoadTestError(
-            "no live worker on the load_test queue; start one with `<slug> worker run load_test`"
+            f"no live worker on the load_test queue; start one with `{command} run load_test`"
         )
 
 

@@ -23,13 +23,15 @@ import uuid
 from collections import deque
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import replace
 from typing import Any
 
 from arq.connections import ArqRedis
 from arq.constants import result_key_prefix
 from arq.jobs import deserialize_result
-from arq.worker import Worker
+from arq.worker import Function, Worker
 
+from aegis_worker.claiming import BatchClaimWorker
 from aegis_worker.connection import (
     CONNECTION_ERRORS,
     REDIS_ERRORS,
@@ -42,6 +44,7 @@ from aegis_worker.connection import (
 from aegis_worker.registry import QueueSpec
 from aegis_worker.settings import WorkerConfig
 from aegis_worker.status import RECENT_SUFFIX, WORKERS_SUFFIX
+from aegis_worker.tally import DoneTally, keep_flushing
 
 logger = logging.getLogger("aegis.worker")
 
@@ -61,12 +64,14 @@ def build_worker(
         "keep_result": config.WORKER_KEEP_RESULT,
         "max_tries": config.WORKER_MAX_TRIES,
         "poll_delay": config.WORKER_POLL_DELAY,
+        "queue_read_limit": config.WORKER_QUEUE_READ_LIMIT,
         "health_check_interval": config.WORKER_HEALTH_CHECK_INTERVAL,
         **spec.options,
     }
     options["after_job_end"] = _remembering(recent, spec.options.get("after_job_end"))
-    return Worker(
-        functions=list(spec.functions.values()),
+    limit = float(options["job_timeout"])
+    return BatchClaimWorker(
+        functions=[_capped(function, limit) for function in spec.functions.values()],
         cron_jobs=list(spec.cron_jobs) or None,
         queue_name=config.queue_name(spec.name),
         redis_pool=pool,
@@ -74,6 +79,14 @@ def build_worker(
         handle_signals=False,
         **options,
     )
+
+
+def _capped(function: Function, job_timeout: float) -> Function:
+    """A task's own time limit (the built-ins have one) never exceeds the queue's."""
+    own = function.timeout_s
+    if own is None or own <= job_timeout:
+        return function
+    return replace(function, timeout_s=job_timeout)
 
 
 def _remembering(recent: deque[str], user_hook: Any) -> Any:
@@ -126,7 +139,9 @@ async def serve_queue(spec: QueueSpec, config: WorkerConfig, *, burst: bool) -> 
             config.REDIS_URL, timeout=WORKER_SOCKET_TIMEOUT, bounded=False, queue_name=key
         )
         worker = build_worker(spec, config, pool, burst=burst, recent=recent)
+        tally = DoneTally(worker)
         beat = asyncio.create_task(heartbeat(worker, key, worker_id, recent))
+        counting = asyncio.create_task(keep_flushing(tally))
         try:
             await worker.async_run()
             return
@@ -134,6 +149,9 @@ async def serve_queue(spec: QueueSpec, config: WorkerConfig, *, burst: bool) -> 
             logger.warning("queue %s lost Redis (%s); reconnecting", spec.name, describe(exc))
         finally:
             beat.cancel()
+            counting.cancel()
+            with suppress(*REDIS_ERRORS):  # the last jobs count too (a burst run's all of them)
+                await asyncio.wait_for(tally.flush(), WORKER_SOCKET_TIMEOUT)
             await _shutdown(worker, key, worker_id)
         await wait_for_redis(config)
 

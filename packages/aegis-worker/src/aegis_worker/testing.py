@@ -6,14 +6,12 @@ Used by aegis-worker's own tests and usable from a project's component tests.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,14 +36,9 @@ class WorkerProcess:
 
     def stop(self, timeout: float = 15) -> int:
         """SIGTERM (graceful), SIGKILL after `timeout`; the exit code."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        from aegis_core.testing import stop_process
+
+        return stop_process(self.process, timeout)
 
 
 def start_worker(
@@ -73,35 +66,3 @@ async def wait_for_workers(
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"fewer than {count} live worker(s) on {queue} after {timeout}s")
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    """Poll `predicate` every 50 ms; fail naming `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-@contextmanager
-def redis_server_on(port: int) -> Iterator[str]:
-    """A private `redis-server` on a given port: brings Redis back where it was after a stop."""
-    from aegis_core.testing.servers import wait_for_port
-    from aegis_core.testing.services import MissingPrerequisite
-
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise MissingPrerequisite("redis-server (apt-get install redis-server)")
-    with tempfile.TemporaryDirectory() as data_dir:
-        command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        process = subprocess.Popen(
-            [*command, "--dir", data_dir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        try:
-            wait_for_port("127.0.0.1", port, timeout=10)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
