@@ -1,0 +1,117 @@
+"""FastAPI dependencies for protected routes:
+
+    @router.get("/reports")
+    def reports(user: User = Depends(get_current_active_user)) -> ...
+
+`get_current_user` reads the `Authorization: Bearer …` access token, and answers 401 with
+`WWW-Authenticate: Bearer` when it is missing, invalid, expired, or issued before the user's
+last password change. `get_current_active_user` also refuses deactivated accounts (403);
+`require_superuser` refuses everyone but superusers (403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, HTTPException, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from aegis_auth.models import User
+from aegis_auth.tokens import InvalidToken, decode
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+
+
+def _token_url() -> str:
+    from aegis_core.settings import CoreSettings
+
+    return f"{CoreSettings().API_PREFIX.rstrip('/')}/auth/token"
+
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl=_token_url(), auto_error=False)
+
+
+def unauthorized(detail: str = "not authenticated") -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        detail=detail,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def get_db() -> Iterator[Session]:
+    """One session per request on the project's database (committed by the service code)."""
+    from aegis_database import db_session
+
+    with db_session(autocommit=False) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+
+
+def user_of(token: str) -> User | None:
+    """The user a valid access token belongs to, if it still may act (blocking: a query).
+
+    None for an invalid or expired token, a deleted user, or a token issued before the
+    user's last password change. One Core `SELECT` on a pooled connection, not an ORM session:
+    every protected request pays it, so it is kept small (the statement is built once). The
+    user returned is a detached copy for reading; code that changes it loads it in its own
+    session.
+    """
+    from aegis_database import get_engine
+
+    try:
+        claims = decode(token, "access")
+    except InvalidToken:
+        return None
+    with get_engine().connect() as connection:
+        row = connection.execute(_user_by_id(), {"user_id": claims.user_id}).first()
+    if row is None or row.token_version != claims.version:
+        return None
+    return User.model_validate(dict(row._mapping))
+
+
+@lru_cache(maxsize=1)
+def _user_by_id() -> Select[Any]:
+    """`SELECT users.* WHERE id = :user_id`, built once: building it cost as much as running it.
+    Every column of the table, including those a project added (`aegis_auth.columns`) before
+    the first request."""
+    from sqlalchemy import bindparam, select
+
+    table = User.__table__  # type: ignore[attr-defined]
+    return select(table).where(table.c.id == bindparam("user_id"))
+
+
+async def get_current_user(
+    token: Annotated[str | None, Depends(oauth2_scheme)] = None,
+) -> User:
+    """Async with one thread hop for the query: a protected route costs one lookup."""
+    from starlette.concurrency import run_in_threadpool
+
+    if not token:
+        raise unauthorized()
+    user = await run_in_threadpool(user_of, token)
+    if user is None:
+        raise unauthorized("invalid or expired token")
+    return user
+
+
+async def get_current_active_user(user: Annotated[User, Depends(get_current_user)]) -> User:
+    if not user.is_active:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this account is deactivated")
+    return user
+
+
+async def require_superuser(user: Annotated[User, Depends(get_current_active_user)]) -> User:
+    if not user.is_superuser:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="superuser required")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_active_user)]
+Superuser = Annotated[User, Depends(require_superuser)]
