@@ -1,5 +1,6 @@
-"""aegis-ingress: Traefik ingress: routing, admin allowlist, TLS."""
+"""aegis-ingress: Traefik routing, the admin allowlist and TLS for an Aegis project."""
 
+from aegis_ingress.allowlist import ADMIN_TAG
 from aegis_ingress.component import component
 
-__all__ = ["component"]
+__all__ = ["ADMIN_TAG", "component"]
