@@ -63,3 +63,17 @@ def test_file_state_compares_bytes(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("x = 2\n")
     assert file_state(tmp_path, "a.py", digest) == "edited"
     assert file_state(tmp_path, "gone.py", digest) == "missing"
+
+
+@pytest.mark.parametrize("listed", ["../x.txt", "/etc/hostname", "a/../../x.txt", "linked/x.txt"])
+def test_a_path_leading_outside_the_project_is_refused(tmp_path: Path, listed: str) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    (tmp_path / "outside").mkdir()
+    (root / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
+    record = Record(kind="component", package="aegis-x", files={listed: sha256("x")})
+    data = Manifest({"x": record}).dumps()
+    assert data is not None
+    _write(root, data)
+    with pytest.raises(AegisError, match="which leads outside the project"):
+        load(root)

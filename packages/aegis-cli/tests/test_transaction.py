@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from aegis_cli.errors import AegisError
+from aegis_cli.errors import AegisError, Interrupted
 from aegis_cli.lifecycle.transaction import FAIL_ENV, transaction
 
 from tests.support import tree_digest
@@ -21,11 +21,20 @@ def _tree(root: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("failure", [AegisError("boom"), KeyboardInterrupt(), OSError("disk")])
-def test_any_failure_puts_everything_back(tmp_path: Path, failure: BaseException) -> None:
+@pytest.mark.parametrize(
+    ("failure", "raised"),
+    [
+        (AegisError("boom"), AegisError),
+        (KeyboardInterrupt(), Interrupted),  # a sentence and exit 130, not typer's silence
+        (OSError("disk"), OSError),
+    ],
+)
+def test_any_failure_puts_everything_back(
+    tmp_path: Path, failure: BaseException, raised: type[BaseException]
+) -> None:
     root = _tree(tmp_path)
     before = tree_digest(root)
-    with pytest.raises(type(failure)), transaction(root) as tx:
+    with pytest.raises(raised) as caught, transaction(root) as tx:
         tx.write("keep.txt", b"changed\n")
         tx.write("tool.sh", b"#!/bin/sh\necho\n")
         tx.write("new/deep/file.py", b"y = 2\n")
@@ -36,6 +45,25 @@ def test_any_failure_puts_everything_back(tmp_path: Path, failure: BaseException
     assert not (root / "new").exists()
     assert (root / "pkg").is_dir()
     assert os.stat(root / "tool.sh").st_mode & 0o777 == 0o755
+    if isinstance(caught.value, Interrupted):
+        assert caught.value.message == "interrupted; nothing was changed"
+    elif isinstance(caught.value, AegisError):
+        assert caught.value.after == "Rolled back: nothing was changed."
+
+
+def test_writes_through_a_symlink_leading_outside_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "project").mkdir()
+    root = _tree(tmp_path / "project")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / "linked").symlink_to(outside)
+    before = tree_digest(root)
+    with pytest.raises(AegisError) as caught, transaction(root) as tx:
+        tx.write("keep.txt", b"changed\n")
+        tx.write("linked/notes.txt", b"escaped\n")
+    assert "'linked/notes.txt', which leads outside the project" in caught.value.message
+    assert list(outside.iterdir()) == []
+    assert tree_digest(root) == before
 
 
 def test_success_keeps_the_changes_and_the_file_mode(tmp_path: Path) -> None:
@@ -60,7 +88,7 @@ def test_the_test_switch_fails_after_the_named_step(
         tx.checkpoint("second")
     assert tree_digest(root) == before
     monkeypatch.setenv(FAIL_ENV, "first:interrupt")
-    with pytest.raises(KeyboardInterrupt), transaction(root) as tx:
+    with pytest.raises(Interrupted), transaction(root) as tx:
         tx.write("keep.txt", b"1")
         tx.checkpoint("first")
     assert tree_digest(root) == before

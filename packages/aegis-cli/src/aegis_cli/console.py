@@ -19,6 +19,11 @@ def error(message: str, hint: str | None = None) -> None:
         err_console.print(f"[dim]{escape(hint)}[/]")
 
 
+def note(message: str) -> None:
+    """A second line on stderr after an error: what was done about it."""
+    err_console.print(escape(message))
+
+
 def step(message: str) -> None:
     console.print(f"[green]✓[/] {message}")
 

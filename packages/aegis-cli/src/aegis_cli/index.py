@@ -1,8 +1,15 @@
 """The Aegis index: where a project gets every aegis-* distribution, never from PyPI.
 
-`AEGIS_INDEX` names it (a folder of wheels, or a simple-index URL). Unset, and running from
-the Aegis repository, the workspace's wheels are built into `.aegis/wheelhouses/<digest>/`, a
-folder named after the digest of their sources, so a fresh clone works with no setup.
+Where it is, first match wins:
+1. `AEGIS_INDEX`: a simple-index URL (`https://…/simple/`), or a folder of wheels;
+2. an index named `aegis` in `UV_INDEX` (`UV_INDEX=aegis=https://…/simple/`), which uv itself
+   reads too, so `uvx --from aegis-cli aegis init my-api` needs nothing else;
+3. the index this aegis-cli was installed from (`uv tool install aegis-cli --index aegis=URL`
+   records it in the tool's receipt), so an installed `aegis` needs no setting;
+4. running from the Aegis repository: the workspace's wheels, built into
+   `.aegis/wheelhouses/<digest>/`, a folder named after the digest of their sources, so a fresh
+   clone works with no setup (projects made this way name that folder: `python3 dev.py index`
+   serves the same packages over HTTP for projects that must work elsewhere).
 
 Why a folder per digest: a rebuilt wheel keeps its version, and uv caches wheels per index
 URL and file name, so it would serve the old build from its cache; a new folder is a new index.
@@ -10,10 +17,10 @@ URL and file name, so it would serve the old build from its cache; a new folder 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,22 +41,47 @@ class AegisIndex:
 
 
 def resolve_index() -> AegisIndex:
-    configured = os.environ.get(INDEX_ENV, "").strip()
+    configured = os.environ.get(INDEX_ENV, "").strip() or named_in_uv_index() or installed_from()
     if configured:
         return _from_setting(configured)
     root = workspace_root()
     if root is None:
         raise AegisError(
-            f"no Aegis index: set {INDEX_ENV} to a folder of aegis-* wheels or an index URL",
+            f"no Aegis index: set {INDEX_ENV} to the index URL (e.g. https://…/simple/)",
             hint="PyPI is never used for aegis-* packages: unrelated projects own those names.",
         )
     return AegisIndex(str(ensure_wheelhouse(root)), "flat")
+
+
+def named_in_uv_index() -> str:
+    """The URL of the index named `aegis` in uv's own `UV_INDEX` setting, or ''."""
+    for entry in os.environ.get("UV_INDEX", "").split():
+        name, separator, url = entry.partition("=")
+        if separator and name == "aegis" and url:
+            return url
+    return ""
+
+
+def installed_from(prefix: Path | None = None) -> str:
+    """The `aegis` index URL in the uv tool receipt of this environment, or ''."""
+    import tomllib
+
+    receipt = (prefix or Path(sys.prefix)) / "uv-receipt.toml"
+    try:
+        data = tomllib.loads(receipt.read_text())
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return ""
+    indexes = data.get("tool", {}).get("options", {}).get("index", [])
+    urls = [i.get("url") for i in indexes if isinstance(i, dict) and i.get("name") == "aegis"]
+    return next((u for u in urls if isinstance(u, str) and u.startswith(("http", "file"))), "")
 
 
 def _from_setting(value: str) -> AegisIndex:
     parsed = urlparse(value)
     if parsed.scheme in {"http", "https"}:
         return AegisIndex(value, "simple")
+    if parsed.scheme == "file" and (Path(parsed.path) / "index.html").is_file():
+        return AegisIndex(value, "simple")  # a static simple index read from disk
     folder = Path(parsed.path if parsed.scheme == "file" else value).expanduser().resolve()
     if not folder.is_dir() or not any(folder.glob("aegis_core-*.whl")):
         raise AegisError(
@@ -72,13 +104,14 @@ def source_hash(root: Path) -> str:
 
 def ensure_wheelhouse(root: Path) -> Path:
     """The wheelhouse for the current sources, built when it does not exist yet."""
+    from filelock import FileLock
+
     from aegis_cli.console import progress
     from aegis_cli.runner import run
 
     parent = root / ".aegis" / "wheelhouses"
     parent.mkdir(parents=True, exist_ok=True)
-    with open(parent / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent test workers build once
+    with FileLock(parent / ".lock"):  # concurrent builds (test workers, two shells) build once
         wheelhouse = parent / source_hash(root)[:16]
         if wheelhouse.is_dir():
             return wheelhouse

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-from aegis_cli.errors import AegisError
+from aegis_cli.commands.deploy import register as register_deploy_commands
+from aegis_cli.commands.index import index_app
+from aegis_cli.errors import INTERRUPTED_EXIT, AegisError, Interrupted
 
 app = typer.Typer(
     help=(
@@ -103,6 +105,30 @@ def list_services() -> None:
     print_catalog("service")
 
 
+@app.command("new-component")
+def new_component(
+    name: Annotated[str, typer.Argument(help="Short name, e.g. audit: package aegis-audit.")],
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Folder to create aegis-NAME in.")
+    ] = Path("."),
+    description: Annotated[
+        str | None, typer.Option("--description", help="One line: what the component does.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the plan and write nothing.")
+    ] = False,
+) -> None:
+    """Start a third-party component package: entry point, Component, stubs, tests."""
+    from aegis_cli.commands import new_component as command
+
+    plan = command.plan_new_component(name, output_dir, description, dry_run=dry_run)
+    command.show_plan(plan)
+    if dry_run:
+        typer.echo("Dry run: nothing was written.")
+        return
+    command.create_component_package(plan)
+
+
 ProjectPathOption = Annotated[
     Path,
     typer.Option("--project-path", "-p", help="The project to change (default: this folder)."),
@@ -114,9 +140,7 @@ DryRunOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Proceed even when git shows uncommitted changes.")
 ]
-NamesArgument = Annotated[
-    str, typer.Argument(help="Comma list, e.g. 'worker,scheduler[sqlite]'.", show_default=False)
-]
+EXAMPLES = {"component": "'worker,scheduler[sqlite]'", "service": "'auth' or 'auth,ai'"}
 
 
 def _lifecycle_command(name: str, verb: str, kind: str, doc: str) -> None:
@@ -124,7 +148,7 @@ def _lifecycle_command(name: str, verb: str, kind: str, doc: str) -> None:
     and the kind of thing they accept."""
 
     def command(
-        names: NamesArgument,
+        names: str,
         project_path: ProjectPathOption = Path("."),
         yes: YesOption = False,
         dry_run: DryRunOption = False,
@@ -136,6 +160,11 @@ def _lifecycle_command(name: str, verb: str, kind: str, doc: str) -> None:
         run(names, kind, project_path, yes=yes, dry_run=dry_run, force=force)
 
     command.__doc__ = doc
+    names_help = f"Comma list of {kind}s, e.g. {EXAMPLES[kind]} (see `aegis {kind}s`)."
+    # Set after the fact: the help differs per kind, and string annotations cannot see locals.
+    command.__annotations__["names"] = Annotated[
+        str, typer.Argument(help=names_help, show_default=False)
+    ]
     app.command(name)(command)
 
 
@@ -166,11 +195,18 @@ _lifecycle_command(
 def status(
     project_path: ProjectPathOption = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Rebuild a deleted or damaged .aegis/manifest.json from the stub templates.",
+        ),
+    ] = False,
 ) -> None:
     """Show installed components and services, their versions, and drift with fixes."""
     from aegis_cli.commands.status import run_status
 
-    run_status(project_path, as_json=as_json)
+    run_status(project_path, as_json=as_json, repair=repair)
 
 
 @app.command()
@@ -182,11 +218,18 @@ def upgrade(
     project_path: ProjectPathOption = Path("."),
     dry_run: DryRunOption = False,
     force: ForceOption = False,
+    with_core: Annotated[
+        bool,
+        typer.Option(
+            "--with-core",
+            help="Let aegis-core (and other aegis-* packages) move when the new version needs it.",
+        ),
+    ] = False,
 ) -> None:
     """Upgrade one aegis-* package (uv lock --upgrade-package) and its unedited stubs."""
     from aegis_cli.commands.upgrade import run_upgrade
 
-    run_upgrade(name, to, project_path, dry_run=dry_run, force=force)
+    run_upgrade(name, to, project_path, dry_run=dry_run, force=force, with_core=with_core)
 
 
 @app.command()
@@ -204,17 +247,60 @@ def update(
     run_update(project_path, to_version, dry_run=dry_run)
 
 
+@app.command("ingress-enable")
+def ingress_enable(
+    domain: Annotated[
+        str, typer.Option("--domain", help="The name your DNS points at the server.")
+    ],
+    email: Annotated[
+        str, typer.Option("--email", help="Where Let's Encrypt writes about the certificates.")
+    ],
+    project_path: ProjectPathOption = Path("."),
+    dry_run: DryRunOption = False,
+) -> None:
+    """HTTPS with Let's Encrypt for the ingress: redirect, HSTS; run again to change the domain."""
+    from aegis_cli.commands.ingress import run_ingress_enable
+
+    run_ingress_enable(domain, email, project_path, dry_run=dry_run)
+
+
+app.add_typer(index_app, name="index")
+register_deploy_commands(app)  # deploy-init, deploy-setup, deploy, deploy-status, …
+
+
 def main() -> None:
-    """Entry point: expected failures become one line on stderr and an exit code."""
+    """Entry point: expected failures become one line on stderr and an exit code.
+
+    A Ctrl-C that no command turned into `Interrupted` reaches typer first, which exits 130
+    without a word; `_said_interrupted` adds the sentence then.
+    """
     try:
         app()
     except AegisError as exc:
-        from aegis_cli.console import error
-
-        error(exc.message, exc.hint)
+        _report(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        from aegis_cli.console import error
+        _report(Interrupted())
+        sys.exit(INTERRUPTED_EXIT)
+    except SystemExit as exc:
+        if exc.code == INTERRUPTED_EXIT and _caused_by_interrupt(exc):
+            _report(Interrupted())
+        raise
 
-        error("interrupted; nothing was changed")
-        sys.exit(130)
+
+def _report(exc: AegisError) -> None:
+    from aegis_cli.console import error, note
+
+    error(exc.message, exc.hint)
+    if exc.after:
+        note(exc.after)
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is anywhere in the chain of causes of `exc`."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aegis_cli.catalog import CATALOG, CatalogEntry, Kind, entries, entry
-from aegis_cli.errors import UsageError
-from aegis_cli.paths import templates_dir
+from packaging.requirements import InvalidRequirement, Requirement
 
-SPEC = re.compile(r"^([a-z][a-z0-9_-]*)(?:\[([a-z0-9_,-]+)\])?$")
+from aegis_cli.catalog import CatalogEntry, Kind, catalog, entries, entry
+from aegis_cli.errors import UsageError
+
+NAME = re.compile(r"[a-z][a-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class Selected:
 
 
 def is_available(catalog_entry: CatalogEntry) -> bool:
-    return (templates_dir() / catalog_entry.name / "copier.yml").is_file()
+    """Built, as its package says (a published placeholder is listed but never added)."""
+    return catalog_entry.built
 
 
 def available_names(kind: Kind) -> list[str]:
@@ -42,15 +44,15 @@ def parse(raw: str | None, kind: Kind) -> list[Selected]:
         return []
     selected: list[Selected] = []
     for spec in _split(raw):
-        match = SPEC.match(spec)
-        if match is None:
-            raise UsageError(
-                f"{spec!r} is not a {kind} name (use e.g. worker or scheduler[sqlite])"
-            )
-        name, options = match.group(1), tuple(filter(None, (match.group(2) or "").split(",")))
+        name, options = _name_and_options(spec, kind)
         found = entry(name)
         valid = ", ".join(available_names(kind)) or "none yet"
-        if found is None or found.kind != kind:
+        if found is not None and found.kind != kind:
+            raise UsageError(
+                f"unknown {kind} {name!r}: {name} is a {found.kind}",
+                hint=f"{found.kind}s have their own commands (see `aegis {found.kind}s`)",
+            )
+        if found is None:
             raise UsageError(f"unknown {kind} {name!r}; valid {kind}s: {valid}")
         if not is_available(found):
             raise UsageError(f"{kind} {name!r} is not available yet; valid {kind}s: {valid}")
@@ -60,6 +62,24 @@ def parse(raw: str | None, kind: Kind) -> list[Selected]:
             raise UsageError(f"{name} has no option {unknown[0]!r}; options: {allowed}")
         selected.append(Selected(found, options))
     return selected
+
+
+def _name_and_options(spec: str, kind: Kind) -> tuple[str, tuple[str, ...]]:
+    """`scheduler[sqlite]` is a PEP 508 requirement with extras: packaging parses it; a version,
+    a URL or a marker has no meaning here and is refused like any other bad spec."""
+    try:
+        requirement = Requirement(spec)
+    except InvalidRequirement:
+        requirement = None
+    if (
+        requirement is None
+        or requirement.specifier
+        or requirement.url
+        or requirement.marker
+        or not NAME.fullmatch(requirement.name)
+    ):
+        raise UsageError(f"{spec!r} is not a {kind} name (use e.g. worker or scheduler[sqlite])")
+    return requirement.name, tuple(sorted(requirement.extras))
 
 
 def _split(raw: str) -> list[str]:
@@ -87,7 +107,12 @@ def with_requirements(selected: list[Selected]) -> list[Selected]:
         for name in needs:
             if name not in ordered:
                 required = entry(name)
-                assert required is not None, f"catalog requires unknown {name}"
+                if required is None:  # the index lacks it: say so before anything is written
+                    raise UsageError(
+                        f"{item.name} requires {name}, which the Aegis index does not offer",
+                        hint=f"publish aegis-{name} to the index (AEGIS_INDEX), or leave "
+                        f"{item.name} out",
+                    )
                 visit(Selected(required, required_by=item.name))
         ordered.setdefault(item.name, item)
 
@@ -103,8 +128,9 @@ def catalog_rows(kind: Kind) -> list[dict[str, str]]:
             "summary": e.summary,
             "requires": ", ".join([*e.requires, *filter(None, [e.needs_infra])]) or "-",
             "package": e.package,
+            "version": e.version or "-",
             "status": "available" if is_available(e) else "coming soon",
         }
-        for e in CATALOG
+        for e in catalog()
         if e.kind == kind
     ]

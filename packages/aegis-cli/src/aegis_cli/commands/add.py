@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aegis_cli.catalog import Kind
+from aegis_cli.catalog import Kind, use_project
 from aegis_cli.commands.confirmed import rehearse_confirm_apply
 from aegis_cli.errors import UsageError
 from aegis_cli.lifecycle.engine import add
@@ -16,10 +16,11 @@ def run_add(
     raw: str, kind: Kind, project_path: Path, *, yes: bool, dry_run: bool, force: bool
 ) -> None:
     """Parse the names, show the plan and ask on a terminal (unless --yes), then add."""
+    project = open_project(project_path)
+    use_project(project)  # what the project's index offers
     requested = parse(raw, kind)
     if not requested:
         raise UsageError(f"name at least one {kind} to add (see `aegis {kind}s`)")
-    project = open_project(project_path)
     rehearse_confirm_apply(
         lambda settings: add(project, requested, settings), yes=yes, dry_run=dry_run, force=force
     )

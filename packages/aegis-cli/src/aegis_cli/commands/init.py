@@ -13,9 +13,15 @@ from pathlib import Path
 from rich.table import Table
 
 from aegis_cli.console import console, progress, step
-from aegis_cli.errors import UsageError
-from aegis_cli.names import validate_project_name
-from aegis_cli.paths import template_version, templates_dir
+from aegis_cli.errors import AegisError, Interrupted, UsageError
+from aegis_cli.names import valid_python, validate_project_name
+from aegis_cli.paths import (
+    check_output_dir,
+    remove_created,
+    template_version,
+    templates_dir,
+    user_path,
+)
 from aegis_cli.runner import run
 from aegis_cli.selection import Selected, parse, with_requirements
 
@@ -33,22 +39,15 @@ def plan_init(
 ) -> InitPlan:
     """Check every input before anything is written."""
     validate_project_name(name)
+    output_dir = user_path(output_dir, "--output-dir")
     target = (output_dir / name).resolve()
+    check_output_dir(output_dir)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; choose another name or folder")
-    if not _valid_python(python):
+    if not valid_python(python):
         raise UsageError(f"--python {python!r} is not a Python version like 3.11 or 3.12")
     chosen = parse(components, "component") + parse(services, "service")
     return InitPlan(name, target, with_requirements(chosen), python)
-
-
-def _valid_python(version: str) -> bool:
-    parts = version.split(".")
-    return (
-        len(parts) == 2
-        and all(p.isdigit() for p in parts)
-        and (int(parts[0]), int(parts[1])) >= (3, 11)
-    )
 
 
 def show_plan(plan: InitPlan) -> None:
@@ -64,28 +63,66 @@ def show_plan(plan: InitPlan) -> None:
 
 
 def execute_init(plan: InitPlan) -> None:
+    """Render, add the chosen components, install, commit; on any failure remove what we
+    created and say so below the cause."""
     from aegis_cli.index import resolve_index
+    from aegis_cli.interrupts import interrupts_noted, raise_if_interrupted
 
     index = resolve_index()
-    created = not plan.target.exists()
+    created = _first_missing(plan.target)
     try:
-        _render(plan, index.url, index.format)
-        step(f"Rendered the project into {plan.target}")
-        if plan.selected:
-            from aegis_cli.lifecycle.engine import add_to_fresh_project
+        with interrupts_noted():
+            with progress(f"Rendering the project into {plan.target}…"):
+                _render(plan, index.url, index.format)
+                raise_if_interrupted()  # copier's subprocess wrapper can swallow a Ctrl-C
+            if plan.selected:
+                from aegis_cli.lifecycle.engine import add_to_fresh_project
 
-            add_to_fresh_project(plan.target, plan.selected)
-        with progress("Installing dependencies (uv sync)…"):
-            run(["uv", "sync"], cwd=plan.target, what="install the project's dependencies")
-        _git_init(plan.target)
-    except BaseException:
-        _undo(plan.target, created)
-        raise
+                add_to_fresh_project(plan.target, plan.selected)
+            _install(plan.target)
+            raise_if_interrupted()
+            _git_init(plan.target)
+            raise_if_interrupted()
+    except BaseException as exc:
+        remove_created(plan.target, created)
+        explained = _explained(exc, "nothing was created" if created else "the folder is empty")
+        if explained is exc:
+            raise
+        raise explained from None
     console.print(
         f"\n[bold green]Created {plan.name}.[/] Next:\n"
         f"  cd {plan.target}\n  make serve        # http://127.0.0.1:8000/health and /dashboard\n"
         f"  uv run {plan.name} --help"
     )
+
+
+def _first_missing(target: Path) -> Path | None:
+    """The outermost folder init will create (removed again on failure), or None when the
+    target folder exists already (emptied again on failure)."""
+    if target.exists():
+        return None
+    while not target.parent.exists():
+        target = target.parent
+    return target
+
+
+def _explained(exc: BaseException, undone: str) -> BaseException:
+    """The failure as the user should read it: the cause, then what is left (`undone`)."""
+    sentence = undone[0].upper() + undone[1:] + "."
+    if isinstance(exc, KeyboardInterrupt | Interrupted):
+        return Interrupted(undone)
+    if isinstance(exc, AegisError):
+        exc.after = sentence
+        return exc
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename else ""
+        return AegisError(f"could not write the project: {reason}{where}", after=sentence)
+    from copier.errors import CopierError
+
+    if isinstance(exc, CopierError):
+        return AegisError(f"could not render the project: {exc}", after=sentence)
+    return exc
 
 
 def _render(plan: InitPlan, index_url: str, index_format: str) -> None:
@@ -126,11 +163,12 @@ def _git_has_identity(cwd: Path) -> bool:
     return bool(result.stdout.strip())
 
 
-def _undo(target: Path, created: bool) -> None:
-    if not target.exists():
-        return
-    if created:
-        shutil.rmtree(target, ignore_errors=True)
-        return
-    for child in target.iterdir():
-        shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+def _install(root: Path) -> None:
+    """Lock from uv's cache where it can answer, then install exactly that lock."""
+    from aegis_cli.lifecycle.deps import uv_lock, uv_sync
+    from aegis_cli.lifecycle.project import open_project
+
+    if not (root / "uv.lock").exists():  # components added above have locked already
+        uv_lock(open_project(root))
+    with progress("Installing dependencies (uv sync)…"):
+        uv_sync(root, frozen=True, quiet_progress=True)

@@ -18,6 +18,8 @@ def run_update(project_path: Path, to_version: str | None, *, dry_run: bool) -> 
 
 def show(result: UpdateResult, *, dry_run: bool) -> None:
     """Merged files, then conflicts (left with copier's markers for the user), then next steps."""
+    for note in result.notes:
+        console.print(f"[yellow]Note:[/] {escape(note)}", soft_wrap=True)
     if not (result.changed or result.deleted):
         console.print(f"The project is at template version {result.old}; nothing to update.")
         return

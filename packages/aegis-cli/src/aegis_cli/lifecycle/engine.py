@@ -29,8 +29,10 @@ from aegis_cli.lifecycle.project import (
     read_pyproject,
     require_clean_git,
 )
+from aegis_cli.lifecycle.refresh import refresh_stubs
+from aegis_cli.lifecycle.repair import refuse_unrecorded
 from aegis_cli.lifecycle.report import Outcome
-from aegis_cli.lifecycle.stubs import StubSet, render, warm_up
+from aegis_cli.lifecycle.stubs import StubSet, removal_note, render, warm_up
 from aegis_cli.lifecycle.transaction import Transaction, transaction
 from aegis_cli.selection import Selected
 
@@ -83,6 +85,7 @@ def add(project: Project, requested: list[Selected], settings: Settings) -> Outc
     ]
     if not todo:
         return Outcome(nothing=nothing)
+    refuse_unrecorded(project, manifest, [i.name for i in todo if i.add_stubs])
     if any(i.add_package for i in todo) and not declares_aegis_index(pyproject):
         raise AegisError(
             "pyproject.toml declares no [[tool.uv.index]] named 'aegis'; aegis-* packages would "
@@ -104,13 +107,16 @@ def add(project: Project, requested: list[Selected], settings: Settings) -> Outc
         if any(i.add_stubs for i in todo):
             warm_up()
         _install(work, todo, pins)
-        stubsets = {i.name: render(i.name, project) for i in todo if i.add_stubs}
+        stubsets = {
+            i.name: render(i.name, project, i.selected.options) for i in todo if i.add_stubs
+        }
         tx.checkpoint("render")
         records = _write_stubs(work, todo, stubsets)
         tx.checkpoint("write-files")
         _add_includes(work, stubsets, records)
         tx.checkpoint("compose-include")
         _add_env_blocks(work, stubsets, records)
+        _refresh_for_new_options(work, todo)
         tx.checkpoint("env-block")
         _record(work, todo, records)
         tx.checkpoint("manifest")
@@ -130,13 +136,12 @@ def _install(work: Work, todo: list[AddItem], pins: set[str]) -> None:
     """`uv add` the missing packages, and any present one that lost its pin to the Aegis index
     (see deps.py: only `uv add --index aegis` can write a pin back), then `uv sync`."""
     packages = [i.selected.entry.package for i in todo if i.add_package]
-    root = work.project.root
     if packages:
         restore = any(canonicalize_name(p) not in pins for p in packages)
         flag = " --index aegis" if restore else ""
         work.uv(
             f"uv add{flag} {' '.join(packages)}",
-            lambda: uv_add(root, packages, restore_pins=restore),
+            lambda: uv_add(work.project, packages, restore_pins=restore),
         )
     _sync_dependencies(work, changed=bool(packages), step="uv-add")
 
@@ -169,7 +174,8 @@ def _write_stubs(
         records[item.name] = record
     formatted = sum(1 for r in records.values() for f in r.files if f.endswith((".py", ".pyi")))
     if formatted:
-        work.outcome.ran.append(f"ruff format ({formatted} file{'s' * (formatted > 1)})")
+        files = f"{formatted} file{'s' * (formatted > 1)}"
+        work.outcome.ran.append(f"ruff check --fix + ruff format ({files})")
     return records
 
 
@@ -201,6 +207,18 @@ def _add_env_blocks(work: Work, stubsets: dict[str, StubSet], records: dict[str,
         work.outcome.touch(ENV_FILE)
 
 
+def _refresh_for_new_options(work: Work, todo: list[AddItem]) -> None:
+    """`database` → `database[postgres]`: the stubs already there are rendered again with every
+    option the component now has, and brought along the way an upgrade brings them (new files
+    and compose includes written, an unchanged .env.example block replaced, edits kept)."""
+    for item in todo:
+        record = work.manifest.components.get(item.name)
+        if item.add_stubs or not item.new_options or record is None:
+            continue
+        record.options = sorted({*record.options, *item.new_options})
+        refresh_stubs(work, item.name, record)
+
+
 def _record(work: Work, todo: list[AddItem], records: dict[str, Record]) -> None:
     """New records, and new options on existing ones (`scheduler` → `scheduler[sqlite]`)."""
     work.manifest.components.update(records)
@@ -216,6 +234,7 @@ def remove(project: Project, names: list[str], settings: Settings) -> Outcome:
     """Remove each named entry: its package, and its files where they are unchanged."""
     manifest = load(project.root)
     pyproject = read_pyproject(project)
+    refuse_unrecorded(project, manifest, names)
     items, absent = plan_remove(names, present(manifest, pyproject))
     nothing = [f"{name} is not installed; nothing to remove" for name in absent]
     if not items:
@@ -224,8 +243,9 @@ def remove(project: Project, names: list[str], settings: Settings) -> Outcome:
         require_clean_git(project.root, force=settings.force, command="remove")
     verb = "Would remove" if settings.dry_run else "Removed"
     title = f"{verb} {', '.join(i.present.spec for i in items)}"
+    notes = [note for item in items if (note := removal_note(item.name, project))]
     with transaction(project.root, dry_run=settings.dry_run) as tx:
-        work = Work(project, tx, manifest, Outcome(title=title, nothing=nothing))
+        work = Work(project, tx, manifest, Outcome(title=title, nothing=nothing, notes=notes))
         tx.protect(*SHARED_FILES)
         _uninstall(work, items)
         _delete_stubs(work, items)
@@ -244,9 +264,8 @@ def remove(project: Project, names: list[str], settings: Settings) -> Outcome:
 
 def _uninstall(work: Work, items: list[RemoveItem]) -> None:
     packages = [i.present.entry.package for i in items if i.present.in_dependencies]
-    root = work.project.root
     if packages:
-        work.uv(f"uv remove {' '.join(packages)}", lambda: uv_remove(root, packages))
+        work.uv(f"uv remove {' '.join(packages)}", lambda: uv_remove(work.project, packages))
         work.outcome.removed += [f"dependency {p}" for p in packages]
     _sync_dependencies(work, changed=bool(packages), step="uv-remove")
 
@@ -260,7 +279,7 @@ def _sync_dependencies(work: Work, *, changed: bool, step: str) -> None:
     work.tx.checkpoint(step)
     if changed:
         work.tx.venv_touched = True
-        work.uv("uv sync", lambda: uv_sync(work.project.root))
+        work.uv("uv sync", lambda: uv_sync(work.project.root, frozen=True))
     work.tx.checkpoint("uv-sync")
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aegis_cli.errors import AegisError
+from aegis_cli.lifecycle.confine import NAME, REPAIR, confined
 
 MANIFEST = ".aegis/manifest.json"
 FORMAT = 1
@@ -41,6 +42,7 @@ ABOUT = (
     "sha256. `aegis remove` deletes only what still matches. Commit it; do not edit it."
 )
 
+KINDS = ("component", "service")
 FileState = Literal["unchanged", "edited", "missing"]
 
 
@@ -94,17 +96,20 @@ class Manifest:
 
 def load(root: Path) -> Manifest:
     """The project's manifest (empty when absent); a damaged one is a clear error."""
-    path = root / MANIFEST
+    path = confined(root, MANIFEST, source="the project")
     if not path.is_file():
         return Manifest()
     try:
-        data = json.loads(path.read_text())
-        return _parse(data)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        manifest = _parse(json.loads(path.read_text()))
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError) as exc:
         raise AegisError(
             f"{path} is damaged ({type(exc).__name__}: {exc})",
-            hint=f"restore it from git (git checkout -- {MANIFEST}); never edit it by hand",
+            hint=f"restore it from git (git checkout -- {MANIFEST}), or rebuild it: {REPAIR}",
         ) from None
+    for record in manifest.components.values():  # every path, before any is used
+        for relative in [*record.files, *record.compose]:
+            confined(root, relative, source=MANIFEST)
+    return manifest
 
 
 def _parse(data: Any) -> Manifest:
@@ -116,21 +121,29 @@ def _parse(data: Any) -> Manifest:
         raise TypeError("components is not an object")
     manifest = Manifest()
     for name, raw in components.items():
+        if not NAME.match(name) or raw["kind"] not in KINDS:
+            raise ValueError(f"{name!r} is not a component or service this CLI writes")
         files = raw["files"]
         if not isinstance(files, dict) or not all(
             isinstance(k, str) and _is_digest(v) for k, v in files.items()
         ):
             raise ValueError(f"{name}.files must map paths to sha256 digests")
+        options = raw.get("options", [])
+        compose = raw.get("compose", [])
+        if not all(isinstance(o, str) and NAME.match(o) for o in options):
+            raise ValueError(f"{name}.options must be plain names")
+        if not all(isinstance(c, str) for c in compose):
+            raise ValueError(f"{name}.compose must list paths")
         env_block = raw.get("env_block")
         if env_block is not None and not _is_digest(env_block):
             raise ValueError(f"{name}.env_block is not a sha256 digest")
         manifest.components[name] = Record(
             kind=str(raw["kind"]),
             package=str(raw["package"]),
-            options=[str(o) for o in raw.get("options", [])],
+            options=list(options),
             stubs_from=str(raw.get("stubs_from", "")),
             files=dict(files),
-            compose=[str(c) for c in raw.get("compose", [])],
+            compose=list(compose),
             env_block=env_block,
         )
     return manifest
@@ -144,7 +157,7 @@ def _is_digest(value: Any) -> bool:
 
 def file_state(root: Path, relative: str, digest: str) -> FileState:
     """Whether a recorded file is still exactly what the CLI wrote."""
-    path = root / relative
+    path = confined(root, relative, source=MANIFEST)
     if not path.is_file():
         return "missing"
     return "unchanged" if sha256(path.read_bytes()) == digest else "edited"

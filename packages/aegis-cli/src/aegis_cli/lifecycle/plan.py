@@ -13,7 +13,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from aegis_cli.catalog import CATALOG, CatalogEntry, entry
+from aegis_cli.catalog import CatalogEntry, catalog, command, entry
 from aegis_cli.errors import UsageError
 from aegis_cli.lifecycle.manifest import Manifest, Record
 from aegis_cli.lifecycle.project import dependencies
@@ -45,7 +45,7 @@ def present(manifest: Manifest, pyproject: dict[str, Any]) -> dict[str, Present]
     """Everything the project has, keyed by name, in catalog order."""
     deps = dependencies(pyproject)
     found: dict[str, Present] = {}
-    known = {e.name: e for e in CATALOG}
+    known = {e.name: e for e in catalog()}
     for name in [*known, *sorted(set(manifest.components) - set(known))]:
         record = manifest.components.get(name)
         catalog_entry = known.get(name) or _unlisted(name, record)
@@ -125,11 +125,10 @@ def plan_remove(names: list[str], have: dict[str, Present]) -> tuple[list[Remove
             continue
         broken = [n for n in needs(other.entry, other.options) if n in gone]
         if broken:
-            command = "remove-service" if other.entry.kind == "service" else "remove"
             because = f" (option {', '.join(other.options)})" if other.options else ""
             raise UsageError(
                 f"cannot remove {broken[0]}: {other.name} needs it{because}",
-                hint=f"remove {other.name} first (`aegis {command} {other.name}`)",
+                hint=f"remove {other.name} first (`{command('remove', other.entry)}`)",
             )
     return [RemoveItem(p) for p in removing], absent
 

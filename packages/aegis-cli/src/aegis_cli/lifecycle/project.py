@@ -16,9 +16,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from aegis_cli.errors import AegisError, UsageError
+from aegis_cli.names import valid_python, validate_project_name
+from aegis_cli.paths import user_path
 
 ANSWERS = ".copier-answers.yml"
 AEGIS_INDEX_NAME = "aegis"
+TEXT_ANSWERS = ("project_description", "aegis_index_url")
+"""Answers `aegis update` renders inside quoted strings (pyproject.toml)."""
+INDEX_FORMATS = ("flat", "simple")
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Project:
 
 def open_project(path: Path) -> Project:
     """The Aegis project at `path`, or a clear error when `path` is not one (exit code 2)."""
-    root = path.expanduser().resolve()
+    root = user_path(path, "--project-path").resolve()
     answers_file = root / ANSWERS
     hint = "run this inside a project made by `aegis init`, or pass --project-path"
     if not root.is_dir():
@@ -44,7 +49,37 @@ def open_project(path: Path) -> Project:
     slug = answers.get("project_slug")
     if not isinstance(slug, str) or not slug:
         raise UsageError(f"{root} is not an Aegis project ({ANSWERS} has no project_slug)")
+    _check_answers(answers, slug)
     return Project(root, slug, answers)
+
+
+def _check_answers(answers: dict[str, Any], slug: str) -> None:
+    """The answers obey the rules `aegis init` applied: they are rendered into compose, Make
+    and shell, so a hand-edited value would otherwise run as a command there."""
+    hint = f"restore it: git checkout -- {ANSWERS}"
+    try:
+        validate_project_name(slug)
+    except UsageError as exc:
+        raise AegisError(f"{ANSWERS}: project_slug is invalid: {exc.message}", hint=hint) from None
+    python = answers.get("python_version")
+    if python is not None and not (isinstance(python, str | float) and valid_python(str(python))):
+        raise AegisError(
+            f"{ANSWERS}: python_version {python!r} is not a Python version like 3.11", hint=hint
+        )
+    for key in TEXT_ANSWERS:
+        value = answers.get(key)
+        if value is not None and not (isinstance(value, str) and _plain_text(value)):
+            raise AegisError(
+                f"{ANSWERS}: {key} {value!r} must be one line without quotes or backslashes",
+                hint=hint,
+            )
+    if answers.get("aegis_index_format", "flat") not in INDEX_FORMATS:
+        raise AegisError(f"{ANSWERS}: aegis_index_format must be flat or simple", hint=hint)
+
+
+def _plain_text(value: str) -> bool:
+    """Safe inside a quoted TOML or YAML string as the templates render it."""
+    return value.isprintable() and not any(c in value for c in '"\\`')
 
 
 def _load_answers(answers_file: Path) -> dict[str, Any]:

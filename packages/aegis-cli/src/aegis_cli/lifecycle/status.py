@@ -13,10 +13,13 @@ from dataclasses import asdict, dataclass, field
 
 from packaging.utils import canonicalize_name
 
+from aegis_cli.catalog import catalog, command
 from aegis_cli.lifecycle import blocks
-from aegis_cli.lifecycle.manifest import file_state, load
+from aegis_cli.lifecycle.confine import REPAIR
+from aegis_cli.lifecycle.manifest import MANIFEST, file_state, load
 from aegis_cli.lifecycle.plan import Present, present
 from aegis_cli.lifecycle.project import Project, aegis_pins, locked_versions, read_pyproject
+from aegis_cli.lifecycle.repair import unrecorded
 
 
 @dataclass
@@ -62,10 +65,13 @@ def collect(project: Project) -> Status:
     pins = aegis_pins(pyproject)
     compose_text = _read(project, blocks.COMPOSE_FILE)
     items, drift = [], []
-    for have in present(manifest, pyproject).values():
+    have_all = present(manifest, pyproject)
+    lost = unrecorded(project, manifest, [e.name for e in catalog()])
+    for have in have_all.values():
         item = _item(project, have, versions)
         items.append(item)
-        drift += _drift(have, item, pins, compose_text)
+        drift += _drift(have, item, pins, compose_text, lost=have.name in lost)
+    drift += [_lost(e.name) for e in catalog() if e.name in lost and e.name not in have_all]
     version = str(project.answers.get("template_version", "?"))
     return Status(project.slug, version, items, drift)
 
@@ -95,14 +101,22 @@ def _item(project: Project, have: Present, versions: dict[str, str]) -> Item:
 
 
 def _add(have: Present) -> str:
-    return f"aegis {'add-service' if have.entry.kind == 'service' else 'add'} {have.spec}"
+    return command("add", have.entry, have.spec)
 
 
 def _remove(have: Present) -> str:
-    return f"aegis {'remove-service' if have.entry.kind == 'service' else 'remove'} {have.name}"
+    return command("remove", have.entry)
 
 
-def _drift(have: Present, item: Item, pins: set[str], compose_text: str | None) -> list[Drift]:
+def _lost(name: str) -> Drift:
+    """Stubs in the project that the manifest does not record (it was deleted or damaged)."""
+    detail = f"its stubs are here but {MANIFEST} does not record them"
+    return Drift(name, "unrecorded-stubs", detail, REPAIR)
+
+
+def _drift(
+    have: Present, item: Item, pins: set[str], compose_text: str | None, *, lost: bool
+) -> list[Drift]:
     """Every disagreement for one entry, each with its fix."""
     found: list[Drift] = []
     name, package = have.name, have.entry.package
@@ -110,7 +124,9 @@ def _drift(have: Present, item: Item, pins: set[str], compose_text: str | None) 
     def report(kind: str, detail: str, fix: str) -> None:
         found.append(Drift(name, kind, detail, fix))
 
-    if have.in_dependencies and have.record is None:
+    if lost:
+        found.append(_lost(name))
+    elif have.in_dependencies and have.record is None:
         report(
             "package-without-stubs",
             f"{package} is a dependency; its stubs are not here",

@@ -8,8 +8,11 @@ the package API), else the one bundled with aegis-cli (`templates/<name>`).
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version as dist_version
 from pathlib import Path, PurePosixPath
@@ -22,8 +25,15 @@ from aegis_cli.lifecycle.project import ANSWERS, Project
 from aegis_cli.paths import templates_dir
 
 STUB_TEMPLATES_ENV = "AEGIS_STUB_TEMPLATES"
+REMOVAL_NOTE = "removal-note.txt"
+"""In a stub template: what stays behind when the component is removed (its tables, its data),
+printed by `aegis remove`; aegis-cli itself knows nothing of any component's leftovers."""
 SHARED = frozenset({"pyproject.toml", "uv.lock", COMPOSE_FILE, ENV_FILE, ANSWERS, MANIFEST})
 FORMATTED_SUFFIXES = (".py", ".pyi")
+RUFF_CONFIGS = frozenset({"pyproject.toml", "ruff.toml", ".ruff.toml"})
+MIRROR_SKIP = frozenset(
+    {".venv", ".git", ".aegis", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache"}
+)
 
 
 @dataclass(frozen=True)
@@ -60,13 +70,30 @@ def locate(name: str, project: Project) -> tuple[Path, str]:
     override = os.environ.get(STUB_TEMPLATES_ENV)
     if override and (Path(override) / name / "copier.yml").is_file():
         return Path(override) / name, f"{STUB_TEMPLATES_ENV} {name}"
-    shipped = _shipped_by_package(name, project.root)
+    shipped = _shipped_by_package(name, project.root) or _published_on_index(name, project)
     if shipped is not None:
         return shipped
     bundled = templates_dir() / name
     if not (bundled / "copier.yml").is_file():
         raise AegisError(f"this aegis-cli has no stub template for {name!r}")
     return bundled, f"aegis-cli {dist_version('aegis-cli')}"
+
+
+def removal_note(name: str, project: Project) -> str:
+    """The template's `removal-note.txt` as one line ('' when it has none).
+
+    Read before the package is uninstalled, from the installed template (else the bundled one),
+    never from the index: removing works offline."""
+    override = os.environ.get(STUB_TEMPLATES_ENV)
+    candidates = [Path(override) / name] if override else []
+    shipped = _shipped_by_package(name, project.root)
+    candidates += [shipped[0]] if shipped else []
+    candidates.append(templates_dir() / name)
+    for template in candidates:
+        if (template / "copier.yml").is_file():
+            note = template / REMOVAL_NOTE
+            return " ".join(note.read_text().split()) if note.is_file() else ""
+    return ""
 
 
 def _shipped_by_package(name: str, root: Path) -> tuple[Path, str] | None:
@@ -81,19 +108,57 @@ def _shipped_by_package(name: str, root: Path) -> tuple[Path, str] | None:
     return None
 
 
-def render(name: str, project: Project) -> StubSet:
-    """Render the stubs of `name` for `project` in a scratch folder; nothing is written here."""
+def _published_on_index(name: str, project: Project) -> tuple[Path, str] | None:
+    """Before the package is installed (a dry run, the plan shown before asking): the stub
+    template inside its newest wheel on the project's index, unpacked to a scratch folder."""
+    import atexit
+    import shutil
+    import zipfile
+    from io import BytesIO
+
+    from aegis_cli.lifecycle.published_templates import project_index
+    from aegis_cli.offers import newest_wheel, read_wheel
+
+    index = project_index(project)
+    found = newest_wheel(index, f"aegis-{name}") if index is not None else None
+    if index is None or found is None:
+        return None
+    prefix = f"aegis_{name.replace('-', '_')}/stubs/"
+    scratch = Path(tempfile.mkdtemp(prefix=f"aegis-{name}-stubs-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    with zipfile.ZipFile(BytesIO(read_wheel(index, found[1]))) as archive:
+        for member in archive.namelist():
+            relative = PurePosixPath(member[len(prefix) :])
+            if not member.startswith(prefix) or ".." in relative.parts or member.endswith("/"):
+                continue
+            target = scratch.joinpath(*relative.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(member))
+    if not (scratch / "copier.yml").is_file():
+        return None
+    return scratch, f"aegis-{name} {found[0]}"
+
+
+def render(name: str, project: Project, options: Sequence[str] = ()) -> StubSet:
+    """Render the stubs of `name` for `project` in a scratch folder; nothing is written here.
+
+    `options` are the bracket options chosen for it (`database[postgres]`), given to the
+    template as `options` (a sorted list): a template may ship files only for an option, e.g.
+    a compose service. aegis-cli knows nothing of what an option means to a component."""
     template, origin = locate(name, project)
     with tempfile.TemporaryDirectory(prefix=f"aegis-{name}-") as scratch:
-        answers = _copier_copy(template, Path(scratch), project.slug)
+        answers = _copier_copy(template, Path(scratch), project.slug, sorted(set(options)))
         files = _collect(Path(scratch), name)
     env_path = template / "env.example"
     env = _render_text(env_path.read_text(), answers, env_path) if env_path.is_file() else ""
     return StubSet(name, origin, format_python(project.root, files), env)
 
 
-def _copier_copy(template: Path, destination: Path, slug: str) -> dict[str, Any]:
-    """copier copy with the project's slug; returns the answers it used (for env.example)."""
+def _copier_copy(
+    template: Path, destination: Path, slug: str, options: list[str]
+) -> dict[str, Any]:
+    """copier copy with the project's slug and options; returns the answers it used (for
+    env.example, which may depend on the options too)."""
     from copier import run_copy
     from copier.errors import CopierError
 
@@ -101,7 +166,7 @@ def _copier_copy(template: Path, destination: Path, slug: str) -> dict[str, Any]
         worker = run_copy(
             str(template),
             str(destination),
-            data={"project_slug": slug},
+            data={"project_slug": slug, "options": options},
             defaults=True,
             quiet=True,
             unsafe=False,
@@ -109,11 +174,12 @@ def _copier_copy(template: Path, destination: Path, slug: str) -> dict[str, Any]
         )
     except CopierError as exc:
         raise AegisError(f"could not render the stub template {template}: {exc}") from None
-    return {
+    answers = {
         key: value
         for key, value in worker.answers.combined.items()
         if isinstance(key, str) and not key.startswith("_") and isinstance(value, str | int | bool)
     }
+    return {**answers, "options": options}
 
 
 def _collect(scratch: Path, name: str) -> dict[str, bytes]:
@@ -143,37 +209,48 @@ def _render_text(text: str, answers: dict[str, Any], source: Path) -> str:
 
 
 def format_python(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
-    """Format Python stubs with the project's own ruff, as if they were at their place.
+    """Fix and format Python stubs with the project's own ruff (what `make fix` does), so the
+    project passes its own `make lint` after every add.
 
-    `--stdin-filename` makes ruff use the project's configuration for that path while the
-    project stays untouched. No ruff in the project's venv: the files stay as rendered.
+    ruff sorts an import by whether the module exists in the project (`from app.core.db …` is
+    first-party only once app/core/db.py is there), so the stubs are fixed at their places in a
+    scratch mirror of the project's Python files: the same result whether the other stubs are
+    written yet (add) or already there (upgrade, repair). The project stays untouched. No ruff
+    in the project's venv: the files stay as rendered.
     """
     ruff = root / ".venv" / "bin" / "ruff"
-    if not ruff.is_file():
+    python = sorted(r for r in files if r.endswith(FORMATTED_SUFFIXES))
+    if not ruff.is_file() or not python:
         return files
-    formatted = dict(files)
-    for relative, data in files.items():
-        if relative.endswith(FORMATTED_SUFFIXES):
-            formatted[relative] = _ruff_format(ruff, root, relative, data)
-    return formatted
+    with tempfile.TemporaryDirectory(prefix="aegis-fix-") as scratch:
+        mirror = Path(scratch)
+        _mirror_python(root, mirror)
+        for relative in python:
+            target = mirror / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[relative])
+        _ruff(ruff, mirror, ["check", "--fix", "--exit-zero"], python)
+        _ruff(ruff, mirror, ["format"], python)
+        return {**files, **{relative: (mirror / relative).read_bytes() for relative in python}}
 
 
-def _ruff_format(ruff: Path, root: Path, relative: str, data: bytes) -> bytes:
+def _mirror_python(root: Path, mirror: Path) -> None:
+    """Copy the project's ruff configuration and Python files (no venv, no git) to `mirror`."""
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d not in MIRROR_SKIP]
+        here = Path(folder)
+        for name in names:
+            if name.endswith(FORMATTED_SUFFIXES) or name in RUFF_CONFIGS:
+                target = mirror / (here / name).relative_to(root)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(here / name, target)
+
+
+def _ruff(ruff: Path, cwd: Path, command: list[str], paths: list[str]) -> None:
+    """`ruff <command>` on `paths` in `cwd`; a ruff failure names the command."""
     done = subprocess.run(
-        [
-            str(ruff),
-            "format",
-            "--quiet",
-            "--no-cache",
-            "--stdin-filename",
-            str(root / relative),
-            "-",
-        ],
-        input=data,
-        capture_output=True,
-        cwd=root,
+        [str(ruff), *command, "--quiet", "--no-cache", *paths], capture_output=True, cwd=cwd
     )
     if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise AegisError(f"ruff could not format {relative}: {message[-1] if message else '?'}")
-    return done.stdout
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise AegisError(f"ruff {command[0]} failed on the stubs: {lines[-1] if lines else '?'}")

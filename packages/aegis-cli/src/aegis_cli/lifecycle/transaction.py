@@ -20,9 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from aegis_cli.errors import AegisError
+from aegis_cli.errors import AegisError, Interrupted
+from aegis_cli.interrupts import interrupts_noted, raise_if_interrupted
+from aegis_cli.lifecycle.confine import confined
 
 FAIL_ENV = "AEGIS_FAIL_AT"
+OUTSIDE_HINT = "a symlink in the project points outside it; aegis writes only inside the project"
 ENVIRONMENT_FILES = frozenset({"pyproject.toml"})
 
 
@@ -69,8 +72,8 @@ class Transaction:
 
     def write(self, relative: str, data: bytes) -> None:
         """Write atomically (temp file + rename), keeping the mode of the file it replaces."""
+        path = self._inside(relative)
         self.protect(relative)
-        path = self.root / relative
         temporary = path.with_name(f".{path.name}.aegis-tmp")
         try:
             self._make_parents(path.parent)
@@ -87,8 +90,8 @@ class Transaction:
 
     def delete(self, relative: str) -> None:
         """Delete a file, then the folders it leaves empty (they come back on rollback)."""
+        path = self._inside(relative)
         self.protect(relative)
-        path = self.root / relative
         try:
             path.unlink(missing_ok=True)
             parent = path.parent
@@ -97,6 +100,10 @@ class Transaction:
                 parent = parent.parent
         except OSError as exc:
             raise AegisError(f"could not delete {relative}: {exc.strerror or exc}") from None
+
+    def _inside(self, relative: str) -> Path:
+        """Every write and delete stays inside the project, symlinks resolved."""
+        return confined(self.root, relative, source="this change", hint=OUTSIDE_HINT)
 
     def _make_parents(self, folder: Path) -> None:
         missing = []
@@ -133,7 +140,10 @@ class Transaction:
                 self.venv_touched = True
             try:
                 if snapshot.data is None:
-                    path.unlink(missing_ok=True)
+                    # Not there (or unreachable: a file sits where its folder would be) means
+                    # it was never written, so there is nothing to undo.
+                    if path.is_file() or path.is_symlink():
+                        path.unlink()
                     continue
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not path.is_file() or path.read_bytes() != snapshot.data:
@@ -185,23 +195,41 @@ class DryRun(Transaction):
 
 @contextmanager
 def transaction(root: Path, *, dry_run: bool = False) -> Iterator[Transaction]:
-    """Run the body as one transaction: on any exception restore the project, then re-raise."""
+    """Run the body as one transaction: on any exception restore the project, then re-raise
+    with what the rollback did attached, so the cause is printed first and the outcome below.
+    Ctrl-C becomes `Interrupted` here: typer would otherwise turn it into a silent exit 130."""
     if dry_run:
         yield DryRun(root)
         return
     tx = Transaction(root)
     try:
-        yield tx
-    except BaseException:
+        with interrupts_noted():
+            yield tx
+            raise_if_interrupted()  # a Ctrl-C some library swallowed still undoes the change
+    except BaseException as exc:
         with _interrupts_held():
             problems = tx.rollback()
             if tx.venv_touched:
                 problems += _resync(root)
-        if problems:
+        if isinstance(exc, KeyboardInterrupt):
+            raise Interrupted(rollback_summary(problems)) from None
+        if isinstance(exc, AegisError):
+            if not isinstance(exc, Interrupted):
+                summary = rollback_summary(problems)
+                exc.after = "Rolled back: nothing was changed." if not problems else summary
+            raise
+        if problems:  # a bug, not an expected failure: its traceback follows
             from aegis_cli.console import error
 
-            error("the rollback could not restore everything: " + "; ".join(problems))
+            error(rollback_summary(problems))
         raise
+
+
+def rollback_summary(problems: list[str]) -> str:
+    """What the rollback achieved, as the end of a sentence."""
+    if not problems:
+        return "nothing was changed"
+    return "the rollback could not restore everything: " + "; ".join(problems)
 
 
 def _resync(root: Path) -> list[str]:

@@ -13,64 +13,164 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.version import InvalidVersion, Version
 
-from aegis_cli.errors import UsageError
-from aegis_cli.lifecycle import blocks
-from aegis_cli.lifecycle.blocks import COMPOSE_FILE, ENV_FILE
+from aegis_cli.catalog import command, entry
+from aegis_cli.errors import AegisError, UsageError
 from aegis_cli.lifecycle.deps import uv_sync, uv_upgrade
 from aegis_cli.lifecycle.engine import SHARED_FILES, Settings, Work
-from aegis_cli.lifecycle.manifest import Record, file_state, load, sha256
-from aegis_cli.lifecycle.plan import Present, present
+from aegis_cli.lifecycle.manifest import load
+from aegis_cli.lifecycle.plan import present
 from aegis_cli.lifecycle.project import (
     Project,
     locked_versions,
     read_pyproject,
     require_clean_git,
 )
+from aegis_cli.lifecycle.refresh import refresh_stubs
 from aegis_cli.lifecycle.report import Outcome
-from aegis_cli.lifecycle.stubs import StubSet, render
 from aegis_cli.lifecycle.transaction import transaction
+from aegis_cli.selection import is_available
 
 UPGRADE_STEPS = ("uv-lock", "uv-sync", "refresh-stubs", "manifest")
-NEW_SUFFIX = ".aegis-new"
+CORE = "aegis-core"
 
 
-def upgrade(project: Project, name: str, version: str | None, settings: Settings) -> Outcome:
-    """Upgrade one installed component or service; report old → new and what else moved."""
+def upgrade(
+    project: Project, name: str, version: str | None, settings: Settings, *, with_core: bool = False
+) -> Outcome:
+    """Upgrade one installed component or service; report old → new and what else moved.
+
+    When the new version needs other aegis-* packages to move too (typically a newer
+    aegis-core), that is refused, naming them, unless `with_core` says they may move."""
     manifest = load(project.root)
     have = present(manifest, read_pyproject(project)).get(name)
     if have is None or not have.in_dependencies:
-        raise UsageError(f"{name} is not installed", hint=f"add it first: aegis add {name}")
+        raise UsageError(f"{name} is not installed", hint=_how_to_add(name))
     package = canonicalize_name(have.entry.package)
     before = locked_versions(project)
     if settings.dry_run:
-        return _rehearse(project, package, version, before)
+        return _rehearse(project, package, version, before, with_core=with_core)
     if settings.check_git:
         require_clean_git(project.root, force=settings.force, command="upgrade")
     with transaction(project.root) as tx:
         work = Work(project, tx, manifest)
         tx.protect(*SHARED_FILES)
-        work.uv(
-            f"uv lock --upgrade-package {_target(package, version)}",
-            lambda: uv_upgrade(project.root, package, version),
-        )
+        also = (CORE,) if with_core else ()
+        try:
+            work.uv(
+                " ".join(["uv lock --upgrade-package", _target(package, version), *_flags(also)]),
+                lambda: uv_upgrade(project.root, package, version, also),
+            )
+        except AegisError:
+            if version is not None and not with_core:
+                _explain_pinned_requirements(project, name, package, version, before)
+            raise
         tx.checkpoint("uv-lock")
         after = locked_versions(project)
+        if not with_core:
+            _refuse_dragged_along(name, package, before, after)
         work.outcome = _lock_outcome(package, before, after, work.outcome.ran)
+        if not with_core and version is None:
+            work.outcome.notes += _held_back(project, name, package, after)
         if before == after:
             return work.outcome
         work.outcome.touch("uv.lock")
         tx.venv_touched = True
-        work.uv("uv sync", lambda: uv_sync(project.root))
+        work.uv("uv sync", lambda: uv_sync(project.root, frozen=True))
         tx.checkpoint("uv-sync")
         if have.record is not None:
-            _refresh(work, have, have.record)
+            refresh_stubs(work, have.name, have.record)
         tx.checkpoint("refresh-stubs")
         if have.record is not None:
             work.save_manifest()
         tx.checkpoint("manifest")
     return work.outcome
+
+
+def _how_to_add(name: str) -> str:
+    """A command that works: the right verb for a service, or why there is none yet."""
+    found = entry(name)
+    if found is None or not is_available(found):
+        listing = f"aegis {found.kind}s" if found else "aegis components"
+        return f"{name} is not available in this aegis-cli yet (see `{listing}`)"
+    return f"add it first: {command('add', found)}"
+
+
+def _flags(also: tuple[str, ...]) -> list[str]:
+    return [f"--upgrade-package {name}" for name in also]
+
+
+def _explain_pinned_requirements(
+    project: Project, name: str, package: str, version: str, before: dict[str, str]
+) -> None:
+    """`--to V` failed to lock: when V requires aegis-* versions the project does not lock,
+    say which, and how to let them move (the caller re-raises uv's own error otherwise)."""
+    from aegis_cli.lifecycle.published_templates import project_index
+    from aegis_cli.offers import wheel_requirements, wheels
+
+    index = project_index(project)
+    if index is None:
+        return
+    try:
+        wanted = (canonicalize_name(package), Version(version))
+        found = [loc for file, loc in wheels(index) if parse_wheel_filename(file)[:2] == wanted]
+        requires = [Requirement(r) for r in wheel_requirements(index, found[0])]
+    except (AegisError, InvalidVersion, IndexError):
+        return  # no index, no such wheel, or no answer: uv's own message stands
+    unmet = [
+        f"{r.name}{r.specifier} (the project locks {r.name} {before[r.name]})"
+        for r in requires
+        if r.name.startswith("aegis-") and r.name in before and before[r.name] not in r.specifier
+    ]
+    if unmet:
+        raise AegisError(
+            f"{package} {version} requires {'; '.join(unmet)}; nothing was changed",
+            hint=f"to move them too: aegis upgrade {name} --to {version} --with-core",
+        )
+
+
+def _held_back(project: Project, name: str, package: str, after: dict[str, str]) -> list[str]:
+    """A newer version on the index that the lock passed over because it needs more to move
+    (typically a newer aegis-core): named, with the command that takes it."""
+    from aegis_cli.lifecycle.published_templates import project_index
+    from aegis_cli.offers import newest_wheel, wheel_requirements
+
+    index = project_index(project)
+    try:
+        newest = newest_wheel(index, package) if index is not None else None
+        if index is None or newest is None or newest[0] <= Version(after.get(package, "0")):
+            return []
+        needs = [r for r in wheel_requirements(index, newest[1]) if r.startswith("aegis-")]
+    except AegisError:
+        return []  # the lock already answered; a second look at the index is only a courtesy
+    wanted = f" (it requires {', '.join(needs)})" if needs else ""
+    return [
+        f"{package} {newest[0]} is on the index but needs other aegis-* packages to move"
+        f"{wanted}: aegis upgrade {name} --with-core"
+    ]
+
+
+def _dragged_along(package: str, before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Other aegis-* packages the lock had to move for the new version."""
+    return sorted(
+        f"{n} {before.get(n, '-')} → {after.get(n, '-')}"
+        for n in set(before) | set(after)
+        if n != package and n.startswith("aegis-") and before.get(n) != after.get(n)
+    )
+
+
+def _refuse_dragged_along(
+    name: str, package: str, before: dict[str, str], after: dict[str, str]
+) -> None:
+    dragged = _dragged_along(package, before, after)
+    if dragged:
+        raise AegisError(
+            f"{package} {after.get(package, '?')} needs {', '.join(dragged)}; nothing was changed",
+            hint=f"to move them too: aegis upgrade {name} --with-core",
+        )
 
 
 def _target(package: str, version: str | None) -> str:
@@ -98,7 +198,7 @@ def _lock_outcome(
 
 
 def _rehearse(
-    project: Project, package: str, version: str | None, before: dict[str, str]
+    project: Project, package: str, version: str | None, before: dict[str, str], *, with_core: bool
 ) -> Outcome:
     """--dry-run: lock a copy of pyproject.toml + uv.lock in a scratch folder; the project is
     not written at all."""
@@ -107,91 +207,12 @@ def _rehearse(
             if project.path(name).is_file():
                 shutil.copy2(project.path(name), Path(scratch) / name)
         copy = Project(Path(scratch), project.slug, project.answers)
-        uv_upgrade(copy.root, package, version)
+        uv_upgrade(copy.root, package, version, (CORE,) if with_core else ())
         after = locked_versions(copy)
     outcome = _lock_outcome(
         package, before, after, [f"uv lock --upgrade-package {_target(package, version)}"]
     )
     outcome.notes.append("Stubs are compared with the new version after it is installed.")
+    if not with_core and _dragged_along(package, before, after):
+        outcome.notes.append("This needs --with-core: other aegis-* packages would move.")
     return outcome
-
-
-def _refresh(work: Work, have: Present, record: Record) -> None:
-    """Bring recorded stubs to what the installed version ships, never over a user's edit."""
-    stubs = render(have.name, work.project)
-    for relative, data in stubs.files.items():
-        if record.files.get(relative) != sha256(data):
-            _refresh_file(work, record, relative, data)
-    for relative in sorted(set(record.files) - set(stubs.files)):
-        if not relative.endswith(NEW_SUFFIX):
-            _drop_file(work, record, relative)
-    _refresh_includes(work, record, stubs)
-    _refresh_env(work, have.name, record, stubs)
-    record.stubs_from = stubs.origin
-
-
-def _refresh_file(work: Work, record: Record, relative: str, data: bytes) -> None:
-    root = work.project.root
-    recorded = record.files.get(relative)
-    state = "missing" if recorded is None else file_state(root, relative, recorded)
-    if recorded is None and (root / relative).exists():
-        work.outcome.left.append(f"{relative} (exists; the new stub was not written)")
-    elif state == "edited":
-        beside = relative + NEW_SUFFIX
-        previous = record.files.get(beside)
-        if (root / beside).exists() and (
-            previous is None or file_state(root, beside, previous) != "unchanged"
-        ):
-            work.outcome.left.append(f"{beside} (yours; the newer stub was not written)")
-            return
-        work.tx.write(beside, data)
-        record.files[beside] = sha256(data)
-        work.outcome.kept.append(f"{relative} (the new version's stub is beside it: {beside})")
-    elif state == "missing" and recorded is not None:
-        work.outcome.notes.append(f"{relative} was deleted by you; the new version was not written")
-    else:
-        work.tx.write(relative, data)
-        record.files[relative] = sha256(data)
-        (work.outcome.added if recorded is None else work.outcome.updated).append(relative)
-
-
-def _drop_file(work: Work, record: Record, relative: str) -> None:
-    """The new version no longer ships this stub: delete it if unchanged, else it is yours."""
-    state = file_state(work.project.root, relative, record.files.pop(relative))
-    if state == "unchanged":
-        work.tx.delete(relative)
-        work.outcome.removed.append(relative)
-    elif state == "edited":
-        work.outcome.kept.append(f"{relative} (no longer a stub of the new version; yours now)")
-
-
-def _refresh_includes(work: Work, record: Record, stubs: StubSet) -> None:
-    gone = [e for e in record.compose if e not in stubs.compose]
-    new = [e for e in stubs.compose if e not in record.compose and e in record.files]
-    text = work.tx.read(COMPOSE_FILE)
-    if text is None or not (gone or new):
-        return
-    work.tx.write(
-        COMPOSE_FILE, blocks.add_includes(blocks.remove_includes(text, gone), new).encode()
-    )
-    record.compose = [e for e in record.compose if e not in gone] + new
-    work.outcome.touch(COMPOSE_FILE)
-
-
-def _refresh_env(work: Work, name: str, record: Record, stubs: StubSet) -> None:
-    """Replace the .env.example block when it is unchanged and the new one differs."""
-    wanted = sha256(blocks.env_block(name, stubs.env)) if stubs.env.strip() else None
-    text = work.tx.read(ENV_FILE) or ""
-    block = blocks.find_env_block(text, name)
-    if wanted == record.env_block:
-        return
-    if block is None and record.env_block is not None:
-        work.outcome.notes.append(f"the {ENV_FILE} block aegis:{name} was removed by you; kept so")
-        return
-    if block is not None and sha256(block) != record.env_block:
-        work.outcome.kept.append(f"{ENV_FILE} block aegis:{name} (the new settings are not merged)")
-        return
-    updated = blocks.add_env_block(blocks.remove_env_block(text, name), name, stubs.env)
-    work.tx.write(ENV_FILE, updated.encode())
-    record.env_block = wanted
-    work.outcome.touch(ENV_FILE)

@@ -1,0 +1,1 @@
+"""`aegis deploy-*`: config, the SSH transport, the scripts run on the server, the steps."""
