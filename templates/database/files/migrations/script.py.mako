@@ -4,9 +4,10 @@ Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 """
+
 from collections.abc import Sequence
 
-import sqlalchemy as sa
+import sqlalchemy as sa  # noqa: F401  (used by most operations; `make migration` runs ruff)
 import sqlmodel  # noqa: F401  (autogenerate renders sqlmodel column types)
 from alembic import op
 ${imports if imports else ""}

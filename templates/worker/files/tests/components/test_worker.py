@@ -4,8 +4,9 @@ import os
 import uuid
 
 import pytest
-from aegis_worker import get_queue_pool
 from aegis_worker.testing import start_worker
+
+from app.components.worker.pools import get_queue_pool
 
 
 async def test_generate_report_runs_in_a_worker(

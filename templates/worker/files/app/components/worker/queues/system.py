@@ -1,29 +1,26 @@
 """Tasks of the `system` queue: yours, next to the built-in ones (ping, queue_depths).
 
-Register each task below; enqueue it from anywhere with
-    pool, _ = await get_queue_pool("system")   # from aegis_worker import get_queue_pool
-    await pool.enqueue_job("generate_report", 42)
-    await pool.aclose()
-or over HTTP: POST /api/worker/tasks/generate_report {"args": [42]}.
-Another file in this folder (e.g. emails.py) creates a queue of that name.
+Enqueue with `get_queue_pool("system")` (app/components/worker/pools.py), with arq's own
+`create_pool(RedisSettings())` (this queue is arq's default one), or over HTTP:
+POST /api/worker/tasks/generate_report {"report_id": 42}. Files in ../tasks/ add tasks here
+too; another file in this folder (e.g. emails.py) creates a queue of that name.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 from arq import cron
 
-from app.services.reports import build_report
-
 
 async def generate_report(ctx: dict[str, Any], report_id: int) -> dict[str, object]:
-    """A thin wrapper: the work itself lives in app/services/."""
-    return build_report(report_id)
+    """Keep tasks thin: put the work in app/services/ and call it from here."""
+    return {"report_id": report_id, "generated_at": datetime.now(UTC).isoformat()}
 
 
 async def generate_daily_report(ctx: dict[str, Any]) -> None:
-    build_report(report_id=0)
+    await generate_report(ctx, report_id=0)
 
 
-class WorkerSettings:
-    functions = [generate_report]
+class WorkerSettings:  # arq-style: functions, cron_jobs, max_jobs, job_timeout, ...
+    functions = [generate_report, generate_daily_report]  # each can be enqueued by name
     cron_jobs = [cron(generate_daily_report, hour=9, minute=0)]  # daily at 09:00
