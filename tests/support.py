@@ -70,7 +70,7 @@ def venv_bin(project: Path, name: str) -> str:
 @contextmanager
 def serve_project(project: Path, slug: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Start the project's own `<slug> serve` on a free port; yield its base URL."""
-    from aegis_core.testing.servers import free_port, wait_for_port
+    from aegis_core.testing import free_port, wait_for_port
 
     port = free_port()
     log = project / "server.log"

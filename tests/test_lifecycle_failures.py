@@ -26,6 +26,7 @@ from tests.lifecycle_support import (
     manifest,
     ok,
     private_index,
+    pyproject,
     venv_in_sync,
 )
 from tests.support import tree_digest
@@ -39,12 +40,22 @@ def _every_step_rolls_back(project: Path, command: str, name: str, steps: tuple[
         env = {FAIL_ENV: step, **({"UV_OFFLINE": "1"} if number else {})}
         result = fails(1, command, name, cwd=project, env=env)
         assert f"after step {step!r}" in result.stderr, result.output
+        _cause_first_then_rolled_back(result.stderr)
         assert tree_digest(project) == before, f"{command} {name}: changed after failing at {step}"
         assert venv_in_sync(project), f"{command} {name}: venv not restored after {step}"
     interrupt = {FAIL_ENV: f"{steps[-2]}:interrupt", "UV_OFFLINE": "1"}
-    fails(130, command, name, cwd=project, env=interrupt)
+    stopped = fails(130, command, name, cwd=project, env=interrupt)
+    assert "Error: interrupted; nothing was changed" in stopped.stderr, stopped.output
     assert tree_digest(project) == before
     assert venv_in_sync(project)
+
+
+def _cause_first_then_rolled_back(stderr: str) -> None:
+    """The cause is what the user acts on, so it comes first; the rollback's outcome last."""
+    lines = stderr.strip().splitlines()
+    assert lines[0].startswith("Error: "), stderr
+    assert "rollback" not in lines[0], stderr
+    assert lines[-1] == "Rolled back: nothing was changed.", stderr
 
 
 @pytest.mark.parametrize("name", components())
@@ -63,13 +74,21 @@ def test_remove_fails_after_any_step_and_changes_nothing(project: Path, name: st
     assert name not in manifest(project)["components"]
 
 
-def test_uv_that_cannot_resolve_changes_nothing(project: Path, tmp_path: Path) -> None:
-    """The Aegis index lacks the package: uv must fail (the pin forbids PyPI) and we roll back."""
+def test_uv_that_cannot_install_changes_nothing(project: Path, tmp_path: Path) -> None:
+    """The Aegis index lists the package but cannot deliver it (its wheel's file name names
+    another version, which uv refuses): uv fails for real and we roll back."""
     name = components()[0]
-    private_index(project, tmp_path / "index", without=(f"aegis_{name}-",))
+    shared = Path(pyproject(project)["tool"]["uv"]["index"][0]["url"])
+    index = private_index(project, tmp_path / "index", without=(f"aegis_{name}-",))
+    wheel = next(shared.glob(f"aegis_{name}-*.whl"))
+    version = wheel.name.split("-")[1]
+    broken = index / wheel.name.replace(f"-{version}-", f"-{version}.post1-")
+    broken.write_bytes(wheel.read_bytes())
     before = tree_digest(project)
     result = fails(1, "add", name, cwd=project)
-    assert f"could not add aegis-{name}" in result.stderr
+    assert result.stderr.startswith("Error: could not "), result.stderr
+    assert "does not match" in result.stderr, result.stderr
+    _cause_first_then_rolled_back(result.stderr)
     assert tree_digest(project) == before
     assert venv_in_sync(project)
 
@@ -81,6 +100,7 @@ def test_a_write_that_fails_halfway_changes_nothing(project: Path) -> None:
     name = next(n for n in components() if n != "database") if len(components()) > 1 else "database"
     result = fails(1, "add", name, cwd=project)
     assert f"could not write tests/components/test_{name}.py" in result.stderr
+    _cause_first_then_rolled_back(result.stderr)
     assert tree_digest(project) == before
     assert venv_in_sync(project)
 
@@ -108,5 +128,6 @@ def test_a_real_ctrl_c_during_add_changes_nothing(project: Path) -> None:
     output, _ = process.communicate(timeout=120)
     assert process.returncode == 130, f"the add finished before the interrupt:\n{output}"
     assert "Traceback" not in output, output
+    assert "Error: interrupted; nothing was changed" in output, output
     assert tree_digest(project) == before
     assert venv_in_sync(project)

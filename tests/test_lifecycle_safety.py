@@ -106,4 +106,9 @@ def test_services_and_upgrades_check_their_names(project: Path) -> None:
     )
     result = fails(2, "upgrade", "database", cwd=project)
     assert "database is not installed" in result.stderr and "aegis add database" in result.stderr
+    result = fails(2, "upgrade", "auth", cwd=project)
+    assert "aegis add auth" not in result.stderr, "auth is a service"
+    assert "auth is not installed" in result.stderr and "aegis add-service auth" in result.stderr
+    result = fails(2, "add", "auth", cwd=project)
+    assert "auth is a service" in result.stderr and "aegis services" in result.stderr
     assert tree_digest(project) == before

@@ -45,6 +45,11 @@ def build_scheduler(
     )
     if stubs is not None:
         template = source / "src" / "aegis_scheduler" / "stubs"
+        # the copy above skipped the template's tests/ folder: start again from templates/
+        if template.is_symlink():
+            template.unlink()
+        else:
+            shutil.rmtree(template, ignore_errors=True)
         shutil.copytree(REPO / "templates" / "scheduler", template)
         stubs(template)
     for command in (

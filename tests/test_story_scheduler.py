@@ -1,4 +1,4 @@
-"""The scheduler story, end to end with real processes (DESIGN.md journey steps 2 and 6).
+"""The scheduler story, end to end with real processes (the user journey: add it, then remove it).
 
 init → `aegis add scheduler` → the user's interval job runs in a real scheduler process →
 `aegis add scheduler[sqlite]` brings the database and the jobs persist across a restart →

@@ -1,4 +1,4 @@
-"""The seeds' "Month 2" step, end to end: `aegis add worker` on a project that already has the
+"""The "second month" of a project, end to end: `aegis add worker` on a project that already has the
 scheduler; a scheduled job enqueues a worker task (Scheduler → Worker) and a separate worker
 process completes it. Real uv, real Redis, real processes."""
 
@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from aegis_core.testing import compose_binary
 
 from tests.browser.browser import render_dashboard
 from tests.conftest import PROJECT_NAME
@@ -47,6 +48,17 @@ def build_report(report_id: int) -> dict[str, object]:
     with open(os.environ["REPORT_MARKS"], "a") as marks:
         marks.write(f"{report_id}\\n")
     return {"report_id": report_id, "status": "complete", "at": datetime.now(UTC).isoformat()}
+"""
+
+
+SYSTEM_QUEUE = """
+from typing import Any
+
+from app.services.reports import build_report
+
+
+async def generate_report(ctx: dict[str, Any], report_id: int) -> dict[str, object]:
+    return build_report(report_id)
 """
 
 
@@ -84,7 +96,7 @@ def test_scheduled_job_enqueues_a_worker_task_that_completes(project: Path, redi
     assert added.returncode == 0, added.output
     assert (project / "app/components/worker/queues/system.py").is_file()
     assert "compose/worker.yml" in (project / "docker-compose.yml").read_text()
-    compose = run(["docker-compose", "config", "--format", "json"], cwd=project)
+    compose = run([compose_binary(), "config", "--format", "json"], cwd=project)
     assert compose.returncode == 0, compose.output
     services = json.loads(compose.stdout)["services"]
     assert {"web", "redis", "worker-system", "scheduler"} <= set(services)
@@ -93,6 +105,7 @@ def test_scheduled_job_enqueues_a_worker_task_that_completes(project: Path, redi
 
     (project / "app/components/scheduler.py").write_text(SCHEDULED_JOB.lstrip())
     (project / "app/services/reports.py").write_text(REPORT_SERVICE.lstrip())
+    (project / "app/components/worker/queues/system.py").write_text(SYSTEM_QUEUE.lstrip())
     marks = project / "marks.txt"
     env = {
         **{k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},

@@ -4,11 +4,9 @@ vanish from built wheels, so every dependency on another member needs a bounded 
 from __future__ import annotations
 
 import zipfile
-from email.parser import Parser
 from pathlib import Path
 
-from packaging.requirements import Requirement
-
+from devtools.wheel_checks import unbounded_aegis_requirements, wheel_metadata
 from tests.support import REPO, run
 
 MEMBERS = {
@@ -23,32 +21,26 @@ MEMBERS = {
 }
 
 
-def wheel_metadata(wheel: Path) -> dict[str, list[str]]:
-    with zipfile.ZipFile(wheel) as archive:
-        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
-        message = Parser().parsestr(archive.read(name).decode())
-    return {"name": [message["Name"]], "requires": message.get_all("Requires-Dist") or []}
-
-
 def test_eight_wheels_with_bounded_ranges_between_members(aegis_index: str) -> None:
-    wheels = sorted(Path(aegis_index).glob("*.whl"))
-    metadata = [wheel_metadata(w) for w in wheels]
-    assert {m["name"][0] for m in metadata} == MEMBERS
+    metadata = [wheel_metadata(w) for w in sorted(Path(aegis_index).glob("*.whl"))]
+    assert {m.name for m in metadata} == MEMBERS
     for meta in metadata:
-        for raw in meta["requires"]:
-            requirement = Requirement(raw)
-            if requirement.name in MEMBERS:
-                operators = {spec.operator for spec in requirement.specifier}
-                assert operators & {">=", "~=", "=="}, (
-                    f"{meta['name'][0]}: {raw} has no lower bound"
-                )
-                assert operators & {"<", "~=", "=="}, f"{meta['name'][0]}: {raw} has no upper bound"
+        assert unbounded_aegis_requirements(meta.requires) == [], meta.name
 
 
 def test_cli_wheel_bundles_the_templates(aegis_index: str) -> None:
     wheel = next(Path(aegis_index).glob("aegis_cli-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "aegis_cli/templates/project/copier.yml" in names
+
+
+def test_each_component_wheel_carries_its_own_stub_template(aegis_index: str) -> None:
+    """Stubs travel with the package version they were written for."""
+    for name in ("worker", "scheduler", "database"):
+        wheel = next(Path(aegis_index).glob(f"aegis_{name}-*.whl"))
+        names = zipfile.ZipFile(wheel).namelist()
+        assert f"aegis_{name}/stubs/copier.yml" in names, wheel.name
+        assert any(n.startswith(f"aegis_{name}/stubs/files/") for n in names), wheel.name
 
 
 def test_built_wheels_work_outside_the_workspace(aegis_index: str, tmp_path: Path) -> None:
@@ -71,7 +63,7 @@ def test_built_wheels_work_outside_the_workspace(aegis_index: str, tmp_path: Pat
             in lock
         )
     script = (
-        "from aegis_core.discovery import discover_components;"
+        "from aegis_core import discover_components;"
         "found = discover_components();"
         "print(sorted(found.names)); print([p.message for p in found.problems])"
     )

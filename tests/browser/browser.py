@@ -13,7 +13,6 @@ missing: a test skips locally and fails under `CI=true` (`aegis_core.testing.ser
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -22,17 +21,20 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from aegis_core.testing.services import require
+from aegis_core.testing import require
+from filelock import FileLock
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 """Screenshots land here (gitignored), so a failed CI run can be looked at."""
 SCRIPT = HERE / "render.mjs"
+NODE_PACKAGES = ("playwright-core", "axe-core")
+"""What package.json installs; all must be present (an older checkout may lack axe-core)."""
 
 HARMLESS_CONSOLE_ERRORS = ("rive_native.js",)
 """Flet's client always asks a CDN for the Rive runtime; our CSP blocks it before any network
-access (FACTS.md). Anything else on the console is worth a look."""
+access, and the page works without it. Anything else on the console is worth a look."""
 BLOCKED_BEFORE_NETWORK = frozenset({"csp", "net::ERR_BLOCKED_BY_CSP"})
 
 
@@ -58,13 +60,12 @@ def ensure_prerequisites() -> None:
 
 def _install_node_modules() -> None:
     """`npm ci` once; a file lock keeps parallel test workers from installing twice."""
-    marker = HERE / "node_modules" / "playwright-core" / "package.json"
-    if marker.exists():
+    markers = [HERE / "node_modules" / name / "package.json" for name in NODE_PACKAGES]
+    if all(m.exists() for m in markers):
         return
     lock_path = Path(tempfile.gettempdir()) / "aegis-browser-npm.lock"
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if marker.exists():
+    with FileLock(lock_path):
+        if all(m.exists() for m in markers):
             return
         command = ["npm", "ci", "--no-audit", "--no-fund"]
         if not (HERE / "package-lock.json").exists():
@@ -72,8 +73,9 @@ def _install_node_modules() -> None:
         result = subprocess.run(command, cwd=HERE, capture_output=True, text=True, timeout=300)
         tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
         require(
-            result.returncode == 0 and marker.exists(),
-            f"playwright-core in tests/browser/node_modules (`{' '.join(command)}` failed: "
+            result.returncode == 0 and all(m.exists() for m in markers),
+            f"{', '.join(NODE_PACKAGES)} in tests/browser/node_modules "
+            + f"(`{' '.join(command)}` failed: "
             + " / ".join(tail)
             + ")",
         )

@@ -11,19 +11,10 @@
 // Every hostname other than 127.0.0.1 resolves to nothing, so the page cannot reach the
 // internet even by accident; requests that try are reported in `external_requests`.
 
+import { writeFileSync } from "node:fs";
 import { chromium } from "playwright-core";
-
-const LAUNCH_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-];
+import { LAUNCH_ARGS } from "./chromium.mjs";
+import { isBlank } from "./png.mjs";
 
 function parseArgs(argv) {
   const options = { expect: [], timeout: 30000 };
@@ -80,9 +71,13 @@ function watch(page, report) {
 // hidden "enable accessibility" placeholder is clicked.
 async function enableSemantics(page, timeout) {
   await page.waitForSelector("#loading", { state: "detached", timeout });
+  // The dashboard switches its accessibility tree on by itself; any other Flet page needs the
+  // hidden placeholder clicked. Either way, wait until the tree is there.
   const placeholder = page.locator("flt-semantics-placeholder");
-  await placeholder.waitFor({ state: "attached", timeout });
-  await placeholder.dispatchEvent("click");
+  const tree = page.locator("flt-semantics-host flt-semantics");
+  await placeholder.or(tree).first().waitFor({ state: "attached", timeout });
+  if (await placeholder.count()) await placeholder.dispatchEvent("click").catch(() => {});
+  await tree.first().waitFor({ state: "attached", timeout });
 }
 
 async function findTexts(page, texts, timeout, report) {
@@ -110,9 +105,15 @@ async function render(options, report) {
     await page.goto(options.url, { timeout: options.timeout });
     await enableSemantics(page, options.timeout);
     await findTexts(page, options.expect, options.timeout, report);
-    // The semantics tree is built with the frame, but the canvas paints a moment later.
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: options.screenshot });
+    // The semantics tree is built with the frame, but the canvas paints a moment later: a shot
+    // of a still blank canvas is taken again (for up to 10 s) rather than kept.
+    const deadline = Date.now() + 10000;
+    let image;
+    do {
+      await page.waitForTimeout(500);
+      image = await page.screenshot();
+    } while (isBlank(image) && Date.now() < deadline);
+    writeFileSync(options.screenshot, image);
     report.screenshot = options.screenshot;
     await page.close();
   } finally {

@@ -38,7 +38,13 @@ def test_missing_chromium_is_named_and_fails_under_ci(
 
 def test_missing_node_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CI", "true")
-    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no node, no npm
+    # chromium is present (any executable will do), so the check reaches node: on a machine
+    # without chromium this test must still be about node, not fail one step earlier
+    fake_chromium = tmp_path / "chromium"
+    fake_chromium.write_text("#!/bin/sh\n")
+    fake_chromium.chmod(0o755)
+    monkeypatch.setenv("CHROMIUM", str(fake_chromium))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no node, no npm
 
     with pytest.raises(pytest.fail.Exception, match="node >= 18 on PATH"):
         ensure_prerequisites()

@@ -1,0 +1,1 @@
+"""Tools for developing and releasing the Aegis packages (not shipped in any package)."""
