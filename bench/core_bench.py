@@ -89,11 +89,14 @@ def bench_env(root: Path, extra: dict[str, str] | None = None) -> dict[str, str]
 
 
 @contextmanager
-def serve(app: str, root: Path, env: dict[str, str]) -> Iterator[tuple[Server, float]]:
-    """Start uvicorn; yield it and the seconds until `/health` first answered 200."""
+def serve(
+    app: str, root: Path, env: dict[str, str], python: str = sys.executable
+) -> Iterator[tuple[Server, float]]:
+    """Start uvicorn (under `python`); yield it and the seconds until `/health` first answered
+    200."""
     port = free_port()
     started = time.perf_counter()
-    command = [sys.executable, "-m", "uvicorn", app, "--port", str(port), *UVICORN_FLAGS]
+    command = [python, "-m", "uvicorn", app, "--port", str(port), *UVICORN_FLAGS]
     process = subprocess.Popen(
         command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -102,7 +105,11 @@ def serve(app: str, root: Path, env: dict[str, str]) -> Iterator[tuple[Server, f
         yield server, wait_healthy(server, started)
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # e.g. still importing in a warm-up thread
+            process.kill()
+            process.wait()
 
 
 def wait_healthy(server: Server, started: float, timeout: float = 60) -> float:
