@@ -74,7 +74,7 @@ def _assert_added(project: Path, name: str, record: dict, output: str) -> None:
         assert f"  - {entry}\n" in compose
     check = compose_valid(project)
     assert check.returncode == 0, check.output
-    if record["env_block"]:
+    if ".env.example" in record["env_blocks"]:
         assert f"# >>> aegis:{name}\n" in (project / ".env.example").read_text()
     python_files = [f for f in record["files"] if f.endswith(".py")]
     formatted = subprocess.run(

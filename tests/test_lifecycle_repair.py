@@ -39,7 +39,7 @@ def test_a_deleted_manifest_is_refused_then_repaired(project: Path) -> None:
     rebuilt = manifest(project)["components"]["scheduler"]
     assert rebuilt["files"] == recorded["files"], "the template's hashes, edited file included"
     assert rebuilt["compose"] == recorded["compose"]
-    assert rebuilt["env_block"] == recorded["env_block"]
+    assert rebuilt["env_blocks"] == recorded["env_blocks"]
     state = json.loads(ok("status", "--json", cwd=project).stdout)
     assert {(d["name"], d["kind"]) for d in state["drift"]} == {("scheduler", "edited-stub")}
     commit(project, "repaired")

@@ -23,7 +23,7 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
         stubs_from="aegis-cli 0.1.0",
         files={"b.py": sha256("b"), "a.py": sha256("a")},
         compose=["compose/scheduler.yml"],
-        env_block=sha256("block"),
+        env_blocks={".env.example": sha256("block")},
     )
     data = Manifest({"scheduler": record}).dumps()
     assert data is not None
@@ -32,6 +32,13 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
     text = data.decode()
     assert text.index('"a.py"') < text.index('"b.py"'), "sorted, so diffs stay small"
     assert json.loads(text)["format"] == 1
+
+
+def test_a_manifest_from_before_stack_env_keeps_its_env_example_block(tmp_path: Path) -> None:
+    digest = sha256("block")
+    record = {"kind": "component", "package": "aegis-worker", "files": {}, "env_block": digest}
+    _write(tmp_path, json.dumps({"format": 1, "components": {"worker": record}}).encode())
+    assert load(tmp_path).components["worker"].env_blocks == {".env.example": digest}
 
 
 def test_an_empty_manifest_is_no_file(tmp_path: Path) -> None:
@@ -47,6 +54,11 @@ def test_an_empty_manifest_is_no_file(tmp_path: Path) -> None:
         b'{"format": 99, "components": {}}',
         b'{"format": 1, "components": {"x": {"kind": "component"}}}',
         b'{"format": 1, "components": {"x": {"kind": "c", "package": "p", "files": {"a": "zz"}}}}',
+        # a block "recorded" in a file no component writes: remove must never edit it
+        b'{"format": 1, "components": {"worker": {"kind": "component", "package": "p", "files": {},'
+        + b' "env_blocks": {"../elsewhere.env": "'
+        + b"0" * 64
+        + b'"}}}}',
     ],
 )
 def test_a_damaged_manifest_is_a_clear_error(tmp_path: Path, damage: bytes) -> None:

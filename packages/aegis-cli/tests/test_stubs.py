@@ -31,7 +31,7 @@ def test_renders_with_the_slug_and_lists_compose_files(
     ]
     assert b"image: shop-api:latest" in stubs.files["compose/scheduler.yml"]
     assert stubs.compose == ["compose/scheduler.yml"]
-    assert stubs.env == "# Scheduler (fixture) for shop-api\nSCHEDULER_TIMEZONE=UTC\n"
+    assert stubs.env == {".env.example": "# Scheduler (fixture) for shop-api\nSCHEDULER_TIMEZONE=UTC\n"}
     assert stubs.origin == f"{STUB_TEMPLATES_ENV} scheduler"
     assert list(project.iterdir()) == [project / ".copier-answers.yml"], "nothing written"
 
@@ -64,9 +64,9 @@ def test_the_chosen_options_reach_the_template_files_and_env_example(
     monkeypatch.setenv(STUB_TEMPLATES_ENV, str(template.parent))
     chosen = render("x", open_project(project), ("beta", "alpha"))
     assert chosen.compose == ["compose/x.yml"]
-    assert chosen.env == "X_OPTIONS=alpha,beta\n"
+    assert chosen.env == {".env.example": "X_OPTIONS=alpha,beta\n"}
     plain = render("x", open_project(project))
-    assert plain.files == {} and plain.env == "X_OPTIONS=\n"
+    assert plain.files == {} and plain.env == {".env.example": "X_OPTIONS=\n"}
 
 
 def test_a_removal_note_is_read_as_one_line_and_is_optional(

@@ -1,14 +1,16 @@
-"""The two places where `add` must edit a shared file, each exact and reversible.
+"""The shared files `add` edits, each edit exact and reversible.
 
 - docker-compose.yml: one `- compose/<name>.yml` line per component between the markers
   `# >>> aegis components` and `# <<< aegis components` of its `include:` list.
-- .env.example: one block per component, `# >>> aegis:<name>` … `# <<< aegis:<name>`, after a
-  blank line at the end of the file.
+- the env files (`.env.example`, `compose/stack.env`): one block per component,
+  `# >>> aegis:<name>` … `# <<< aegis:<name>`, after a blank line at the end of the file.
 
 Pure text functions: the engine reads, calls these, and writes through the transaction.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from aegis_cli.errors import AegisError
 
@@ -16,6 +18,27 @@ COMPOSE_FILE = "docker-compose.yml"
 ENV_FILE = ".env.example"
 COMPOSE_BEGIN = "# >>> aegis components"
 COMPOSE_END = "# <<< aegis components"
+
+
+@dataclass(frozen=True)
+class EnvFile:
+    path: str
+    """Project-relative file the blocks go to."""
+    template: str
+    """File name in a component's stub template that holds its lines."""
+    header: str = ""
+    """Written when the file is created; the file goes when only the header is left."""
+
+
+ENV_EXAMPLE = EnvFile(ENV_FILE, "env.example")
+STACK_ENV = EnvFile(
+    "compose/stack.env",
+    "stack.env",
+    "# Settings of the containers of `make up`, read after ../.env (these win).\n"
+    "# Components add their blocks here: the addresses their services have inside the stack.\n",
+)
+ENV_FILES = (ENV_EXAMPLE, STACK_ENV)
+PATHS = tuple(f.path for f in ENV_FILES)
 
 
 def _compose_region(lines: list[str]) -> tuple[int, int]:

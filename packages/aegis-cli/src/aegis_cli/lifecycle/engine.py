@@ -16,8 +16,8 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from aegis_cli.errors import AegisError
-from aegis_cli.lifecycle import blocks
-from aegis_cli.lifecycle.blocks import COMPOSE_FILE, ENV_FILE
+from aegis_cli.lifecycle import blocks, env_files
+from aegis_cli.lifecycle.blocks import COMPOSE_FILE
 from aegis_cli.lifecycle.deps import uv_add, uv_remove, uv_sync
 from aegis_cli.lifecycle.manifest import MANIFEST, Manifest, Record, file_state, load, sha256
 from aegis_cli.lifecycle.plan import AddItem, RemoveItem, plan_add, plan_remove, present
@@ -36,7 +36,7 @@ from aegis_cli.lifecycle.stubs import StubSet, removal_note, render, warm_up
 from aegis_cli.lifecycle.transaction import Transaction, transaction
 from aegis_cli.selection import Selected
 
-SHARED_FILES = ("pyproject.toml", "uv.lock", COMPOSE_FILE, ENV_FILE, MANIFEST)
+SHARED_FILES = ("pyproject.toml", "uv.lock", COMPOSE_FILE, *blocks.PATHS, MANIFEST)
 BLOCK_STEPS = ("compose-include", "env-block", "manifest")
 ADD_STEPS = ("uv-add", "uv-sync", "render", "write-files", *BLOCK_STEPS)
 REMOVE_STEPS = ("uv-remove", "uv-sync", "delete-files", *BLOCK_STEPS)
@@ -197,14 +197,8 @@ def _add_includes(work: Work, stubsets: dict[str, StubSet], records: dict[str, R
 
 
 def _add_env_blocks(work: Work, stubsets: dict[str, StubSet], records: dict[str, Record]) -> None:
-    """Append each component's block; one already there (kept from before) is the user's."""
     for name, stubs in stubsets.items():
-        text = work.tx.read(ENV_FILE) or ""
-        if not stubs.env.strip() or blocks.find_env_block(text, name) is not None:
-            continue
-        work.tx.write(ENV_FILE, blocks.add_env_block(text, name, stubs.env).encode())
-        records[name].env_block = sha256(blocks.env_block(name, stubs.env))
-        work.outcome.touch(ENV_FILE)
+        env_files.add_blocks(work, name, stubs, records[name])
 
 
 def _refresh_for_new_options(work: Work, todo: list[AddItem]) -> None:
@@ -309,22 +303,7 @@ def _remove_includes(work: Work, items: list[RemoveItem]) -> None:
 
 def _remove_env_blocks(work: Work, items: list[RemoveItem]) -> None:
     for item in items:
-        record = item.present.record
-        text = work.tx.read(ENV_FILE)
-        if record is None or record.env_block is None or text is None:
-            continue
-        block = blocks.find_env_block(text, item.name)
-        if block is None:
-            continue
-        if sha256(block) != record.env_block:
-            work.outcome.kept.append(f"{ENV_FILE} block aegis:{item.name}")
-            continue
-        updated = blocks.remove_env_block(text, item.name)
-        if updated:
-            work.tx.write(ENV_FILE, updated.encode())
-        else:
-            work.tx.delete(ENV_FILE)
-        work.outcome.touch(ENV_FILE)
+        env_files.remove_blocks(work, item.name, item.present.record)
 
 
 def add_to_fresh_project(target: Path, selected: list[Selected]) -> None:

@@ -18,7 +18,7 @@ Shape (format 1), keys sorted, one file per line so a git diff reads well:
           "stubs_from": "aegis-cli 0.1.0",
           "files": {"app/components/scheduler.py": "<sha256>", ...},
           "compose": ["compose/scheduler.yml"],
-          "env_block": "<sha256 of the .env.example block>" | null
+          "env_blocks": {".env.example": "<sha256 of its aegis:scheduler block>", ...}
         }
       }
     }
@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aegis_cli.errors import AegisError
+from aegis_cli.lifecycle.blocks import ENV_FILE, PATHS
 from aegis_cli.lifecycle.confine import NAME, REPAIR, confined
 
 MANIFEST = ".aegis/manifest.json"
@@ -43,6 +44,7 @@ ABOUT = (
 )
 
 KINDS = ("component", "service")
+
 FileState = Literal["unchanged", "edited", "missing"]
 
 
@@ -60,7 +62,8 @@ class Record:
     stubs_from: str = ""
     files: dict[str, str] = field(default_factory=dict)
     compose: list[str] = field(default_factory=list)
-    env_block: str | None = None
+    env_blocks: dict[str, str] = field(default_factory=dict)
+    """Env file → sha256 of the component's marked block in it."""
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -70,7 +73,7 @@ class Record:
             "stubs_from": self.stubs_from,
             "files": dict(sorted(self.files.items())),
             "compose": sorted(self.compose),
-            "env_block": self.env_block,
+            "env_blocks": dict(sorted(self.env_blocks.items())),
         }
 
 
@@ -134,9 +137,7 @@ def _parse(data: Any) -> Manifest:
             raise ValueError(f"{name}.options must be plain names")
         if not all(isinstance(c, str) for c in compose):
             raise ValueError(f"{name}.compose must list paths")
-        env_block = raw.get("env_block")
-        if env_block is not None and not _is_digest(env_block):
-            raise ValueError(f"{name}.env_block is not a sha256 digest")
+        env_blocks = _env_blocks(name, raw)
         manifest.components[name] = Record(
             kind=str(raw["kind"]),
             package=str(raw["package"]),
@@ -144,9 +145,22 @@ def _parse(data: Any) -> Manifest:
             stubs_from=str(raw.get("stubs_from", "")),
             files=dict(files),
             compose=list(compose),
-            env_block=env_block,
+            env_blocks=env_blocks,
         )
     return manifest
+
+
+def _env_blocks(name: str, raw: dict[str, Any]) -> dict[str, str]:
+    """Env file → block digest; an older manifest's single `env_block` is .env.example's."""
+    blocks = raw.get("env_blocks", {})
+    legacy = raw.get("env_block")
+    if legacy is not None:
+        blocks = {ENV_FILE: legacy, **(blocks if isinstance(blocks, dict) else {})}
+    if not isinstance(blocks, dict) or not all(
+        k in PATHS and _is_digest(v) for k, v in blocks.items()
+    ):
+        raise ValueError(f"{name}.env_blocks must map env files to sha256 digests")
+    return dict(blocks)
 
 
 def _is_digest(value: Any) -> bool:

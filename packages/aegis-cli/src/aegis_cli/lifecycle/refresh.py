@@ -1,7 +1,7 @@
 """Bring a component's recorded stubs to what its installed version ships, never over a
 user's edit: an unchanged stub is replaced, an edited one gets the new version beside it as
 `<file>.aegis-new`, a stub no longer shipped is deleted only when unchanged, and compose
-includes and the `.env.example` block follow the same rule.
+includes and the env-file blocks follow the same rule.
 
 Used by `aegis upgrade` (a new version) and by `aegis add` of a new option on an installed
 component (`database` → `database[postgres]`), inside their transaction (`Work`).
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aegis_cli.lifecycle import blocks
-from aegis_cli.lifecycle.blocks import COMPOSE_FILE, ENV_FILE
+from aegis_cli.lifecycle import blocks, env_files
+from aegis_cli.lifecycle.blocks import COMPOSE_FILE
 from aegis_cli.lifecycle.manifest import Record, file_state, sha256
 from aegis_cli.lifecycle.stubs import StubSet, render
 
@@ -33,7 +33,7 @@ def refresh_stubs(work: Work, name: str, record: Record) -> None:
         if not relative.endswith(NEW_SUFFIX):
             _drop_file(work, record, relative)
     _refresh_includes(work, record, stubs)
-    _refresh_env(work, name, record, stubs)
+    env_files.refresh_blocks(work, name, record, stubs)
     record.stubs_from = stubs.origin
 
 
@@ -83,22 +83,3 @@ def _refresh_includes(work: Work, record: Record, stubs: StubSet) -> None:
     )
     record.compose = [e for e in record.compose if e not in gone] + new
     work.outcome.touch(COMPOSE_FILE)
-
-
-def _refresh_env(work: Work, name: str, record: Record, stubs: StubSet) -> None:
-    """Replace the .env.example block when it is unchanged and the new one differs."""
-    wanted = sha256(blocks.env_block(name, stubs.env)) if stubs.env.strip() else None
-    text = work.tx.read(ENV_FILE) or ""
-    block = blocks.find_env_block(text, name)
-    if wanted == record.env_block:
-        return
-    if block is None and record.env_block is not None:
-        work.outcome.notes.append(f"the {ENV_FILE} block aegis:{name} was removed by you; kept so")
-        return
-    if block is not None and sha256(block) != record.env_block:
-        work.outcome.kept.append(f"{ENV_FILE} block aegis:{name} (the new settings are not merged)")
-        return
-    updated = blocks.add_env_block(blocks.remove_env_block(text, name), name, stubs.env)
-    work.tx.write(ENV_FILE, updated.encode())
-    record.env_block = wanted
-    work.outcome.touch(ENV_FILE)

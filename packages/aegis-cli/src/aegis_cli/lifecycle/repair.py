@@ -16,7 +16,7 @@ from pathlib import Path
 
 from aegis_cli.catalog import CatalogEntry, catalog
 from aegis_cli.errors import AegisError
-from aegis_cli.lifecycle import blocks
+from aegis_cli.lifecycle import blocks, env_files
 from aegis_cli.lifecycle.confine import REPAIR, confined
 from aegis_cli.lifecycle.manifest import MANIFEST, Manifest, Record, load, sha256
 from aegis_cli.lifecycle.project import Project
@@ -59,8 +59,7 @@ def _has_traces(project: Project, entry: CatalogEntry) -> bool:
     compose = _read(project, blocks.COMPOSE_FILE)
     if compose is not None and f"compose/{entry.name}.yml" in _includes(compose):
         return True
-    env = _read(project, blocks.ENV_FILE)
-    if env is not None and blocks.find_env_block(env, entry.name) is not None:
+    if env_files.has_block(_env_texts(project), entry.name):
         return True
     return project.path(f"make/{entry.name}.mk").is_file()
 
@@ -116,10 +115,12 @@ def _rebuild(project: Project, name: str, outcome: Outcome) -> Record:
     compose = _read(project, blocks.COMPOSE_FILE)
     current = _includes(compose) if compose is not None else []
     record.compose = [e for e in stubs.compose if e in current and e in record.files]
-    env = _read(project, blocks.ENV_FILE)
-    if stubs.env.strip() and env is not None and blocks.find_env_block(env, name) is not None:
-        record.env_block = sha256(blocks.env_block(name, stubs.env))
+    env_files.rebuild_record(_env_texts(project), name, stubs, record)
     return record
+
+
+def _env_texts(project: Project) -> dict[str, str | None]:
+    return {path: _read(project, path) for path in blocks.PATHS}
 
 
 def _same(path: Path, data: bytes) -> bool:

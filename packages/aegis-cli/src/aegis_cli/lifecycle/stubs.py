@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from aegis_cli.errors import AegisError
-from aegis_cli.lifecycle.blocks import COMPOSE_FILE, ENV_FILE
+from aegis_cli.lifecycle.blocks import COMPOSE_FILE, ENV_FILES, PATHS
 from aegis_cli.lifecycle.manifest import MANIFEST
 from aegis_cli.lifecycle.project import ANSWERS, Project
 from aegis_cli.paths import templates_dir
@@ -28,7 +28,7 @@ STUB_TEMPLATES_ENV = "AEGIS_STUB_TEMPLATES"
 REMOVAL_NOTE = "removal-note.txt"
 """In a stub template: what stays behind when the component is removed (its tables, its data),
 printed by `aegis remove`; aegis-cli itself knows nothing of any component's leftovers."""
-SHARED = frozenset({"pyproject.toml", "uv.lock", COMPOSE_FILE, ENV_FILE, ANSWERS, MANIFEST})
+SHARED = frozenset({"pyproject.toml", "uv.lock", COMPOSE_FILE, *PATHS, ANSWERS, MANIFEST})
 FORMATTED_SUFFIXES = (".py", ".pyi")
 RUFF_CONFIGS = frozenset({"pyproject.toml", "ruff.toml", ".ruff.toml"})
 MIRROR_SKIP = frozenset(
@@ -43,8 +43,8 @@ class StubSet:
     """Where the stubs came from, e.g. `aegis-cli 0.1.0` or `aegis-scheduler 0.2.0`."""
     files: dict[str, bytes]
     """Project-relative POSIX path → final bytes (already formatted)."""
-    env: str
-    """Lines for the project's .env.example ('' when the component has none)."""
+    env: dict[str, str]
+    """Env file (`.env.example`, `compose/stack.env`) → the component's lines for it."""
 
     @property
     def compose(self) -> list[str]:
@@ -149,8 +149,11 @@ def render(name: str, project: Project, options: Sequence[str] = ()) -> StubSet:
     with tempfile.TemporaryDirectory(prefix=f"aegis-{name}-") as scratch:
         answers = _copier_copy(template, Path(scratch), project.slug, sorted(set(options)))
         files = _collect(Path(scratch), name)
-    env_path = template / "env.example"
-    env = _render_text(env_path.read_text(), answers, env_path) if env_path.is_file() else ""
+    env = {
+        target.path: _render_text(source.read_text(), answers, source)
+        for target in ENV_FILES
+        if (source := template / target.template).is_file()
+    }
     return StubSet(name, origin, format_python(project.root, files), env)
 
 
