@@ -11,7 +11,6 @@ point it at a mirror; users get the official `postgres:16` by default.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,8 +74,9 @@ def stack(
     tmp_path_factory: pytest.TempPathFactory, index_dir: Path, aegis_index: str,
     docker_engine: Engine,
 ) -> Iterator[PostgresStack]:  # fmt: skip
-    """A project made with database[postgres] plus a migration of its own, its .env from
-    .env.example; `make up` done; removed, volumes and all, after the module."""
+    """A project made with database[postgres] plus a migration of its own, and no .env: the
+    containers find the stack's PostgreSQL through compose/stack.env alone. `make up` done;
+    removed, volumes and all, after the module."""
     ensure_postgres_image(docker_engine)
     root = tmp_path_factory.mktemp("postgres-containers")
     with serve_index(index_dir, Path(aegis_index).name) as url:
@@ -89,7 +89,6 @@ def stack(
         versions = project / "migrations" / "versions"
         versions.mkdir(parents=True, exist_ok=True)
         (versions / "a0001_kept.py").write_text(MIGRATION)
-        shutil.copy(project / ".env.example", project / ".env")  # ignored by git
         commit(project, "a migration")
         running = PostgresStack(
             project, f"aegistest-pg-{free_port()}", free_port(), docker_engine,
@@ -114,6 +113,8 @@ def test_web_runs_on_the_postgres_service_with_migrations_applied(stack: Postgre
     assert stack.psql("SELECT count(*) FROM kept") == "0"  # made by the migrate service
     logs = stack.compose("logs", "migrate").stdout
     assert "a0001" in logs, logs[-2000:]
+    web = stack.compose("logs", "web").stdout
+    assert "migrations applied; serving" in web, web[-2000:]  # it waited for `migrate`
 
 
 def test_what_the_app_writes_survives_down_and_up(stack: PostgresStack) -> None:

@@ -12,10 +12,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
+from aegis_core.testing import free_port, wait_until
 from aegis_database.urls import sync_url
 from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.pool import NullPool
@@ -288,3 +291,64 @@ async def test_health_warns_while_installed_migrations_are_pending(
     after = await check_database(settings)
     assert after.status is HealthStatus.HEALTHY, after.message
     assert after.metadata["migrations"]["demo"] == 0
+
+
+WAITING_MAIN = """
+from aegis_core import CoreSettings, create_app
+
+app = create_app(CoreSettings(APP_NAME="waiting", DASHBOARD_ENABLED=False))
+"""
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code in (200, 503)
+    except httpx.HTTPError:
+        return False
+
+
+def _serve(project: Project, wait: str) -> tuple[subprocess.Popen[bytes], str]:
+    (project.root / "app" / "main.py").write_text(WAITING_MAIN)
+    port = free_port()
+    env = {**project.env, "AEGIS_COMPONENTS": "database", "DATABASE_WAIT_FOR_MIGRATIONS": wait}
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.DEVNULL)
+    return process, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def pg_project(tmp_path: Path, pg_url: str) -> Project:
+    made = make_project(tmp_path, pg_url)
+    make_demo_package(tmp_path / "site")
+    return made
+
+
+# `make up` with PostgreSQL: a one-shot `migrate` container applies the migrations while web
+# starts beside it; web, told to wait, takes no request before the tables are there.
+def test_a_waiting_server_answers_only_once_migrations_are_applied(pg_project: Project) -> None:
+    project = pg_project
+    process, url = _serve(project, "60")
+    try:
+        time.sleep(4)  # long enough to start; it must still be waiting
+        assert process.poll() is None and not _answers(url), "served before the migrations"
+        upgraded = project.cli("upgrade")
+        assert upgraded.returncode == 0, upgraded.stderr
+        wait_until(lambda: _answers(url), 30, what="the server to answer after `db upgrade`")
+        database = httpx.get(f"{url}/health/detailed", timeout=10).json()["components"]
+        assert "pending" not in database["database"]["message"], database["database"]
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def test_after_its_limit_a_waiting_server_serves_and_names_what_is_pending(
+    pg_project: Project,
+) -> None:
+    process, url = _serve(pg_project, "2")
+    try:
+        wait_until(lambda: _answers(url), 30, what="the server to give up waiting and serve")
+        health = httpx.get(f"{url}/health/detailed", timeout=10).json()
+        assert "migrations pending" in health["components"]["database"]["message"]
+    finally:
+        process.terminate()
+        process.wait(30)

@@ -48,6 +48,13 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     sees clean disconnects."""
     from aegis_core.startup import warming
 
+    from aegis_database.settings import get_settings
+
+    settings = get_settings()
+    if settings.DATABASE_WAIT_FOR_MIGRATIONS > 0:
+        from aegis_database.readiness import wait_for_migrations
+
+        await wait_for_migrations(settings)
     try:
         async with warming(_warm_up, what="database"):
             yield

@@ -53,7 +53,7 @@ async def check_database(settings: DatabaseSettings | None = None) -> ComponentH
     remaining = max(0.1, timeout - (time.monotonic() - started))
     try:
         pending, error = await asyncio.wait_for(
-            asyncio.to_thread(_pending_migrations, url, settings), remaining
+            asyncio.to_thread(pending_migrations, url, settings), remaining
         )
     except TimeoutError:
         pending, error = None, None
@@ -90,7 +90,7 @@ def _probe(url: URL, settings: DatabaseSettings) -> Probe:
         engine.dispose()
 
 
-def _pending_migrations(
+def pending_migrations(
     url: URL, settings: DatabaseSettings
 ) -> tuple[dict[str, int] | None, str | None]:
     """Per branch, how many installed migrations the database lacks (code may need them)."""

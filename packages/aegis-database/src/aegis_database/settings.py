@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aegis_core.settings import cached_settings
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///data/app.db"
@@ -28,6 +28,10 @@ class DatabaseSettings(BaseSettings):
     DATABASE_HEALTH_TIMEOUT: float = 1.5
     """Seconds the health check waits for `SELECT 1`; below aegis-core's check timeout so the
     report names the database instead of a generic timeout."""
+    DATABASE_WAIT_FOR_MIGRATIONS: float = Field(default=0.0, ge=0, le=600)
+    """Seconds start-up waits, before serving, for the database to hold every installed
+    migration (a separate `db upgrade` step running beside it, as `make up` does with
+    PostgreSQL); 0 (the default) does not wait."""
     DATABASE_MIGRATIONS_DIR: str = "migrations"
     """The project's alembic folder (relative to the project dir); its `versions/` holds
     the project's own revisions."""
