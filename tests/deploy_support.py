@@ -19,6 +19,8 @@ from pathlib import Path
 
 from aegis_core.testing import free_port, require
 
+from tests.support import Result, aegis
+
 DEBIAN_PACKAGES = {"sshd": "openssh-server", "ssh": "openssh-client", "rsync": "rsync"}
 SSHD = "/usr/sbin/sshd"
 
@@ -114,3 +116,45 @@ def running_sshd(folder: Path, session_env: dict[str, str]) -> Iterator[SshServe
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def deploy_ok(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """`aegis ARGS` in `project` that must succeed, with no traceback."""
+    result = aegis(*args, cwd=project, env=env)
+    assert result.returncode == 0 and "Traceback" not in result.output, result.output
+    return result
+
+
+def ship(project: Path, sshd: SshServer, server_path: Path, name: str) -> Result:
+    """deploy-init against the test sshd, setup (accepting its host key), deploy.
+
+    The compose project is renamed to `name` in deploy.yml, so tests sharing the engine never
+    meet each other's containers. Returns the deploy's result."""
+    deploy_ok(
+        project, "deploy-init", "--host", "127.0.0.1", "--user", sshd.user,
+        "--port", str(sshd.port), "--path", str(server_path), "-i", str(sshd.key),
+    )  # fmt: skip
+    config = project / ".aegis" / "deploy.yml"
+    slug = project.name
+    config.write_text(config.read_text().replace(f"project: {slug}", f"project: {name}"))
+    deploy_ok(project, "deploy-setup", "--accept-new-host-key")
+    deployed = deploy_ok(project, "deploy")
+    assert "is live" in deployed.stdout, deployed.output
+    return deployed
+
+
+def tear_down_server(name: str, server_path: Path, slug: str) -> None:
+    """Remove what a deployed `name` left on the engine (containers, volumes, release images)
+    and its folder on "the server"."""
+    from tests.containers_support import STATE, docker
+
+    engine = {"DOCKER_CONFIG": str(STATE / "cli")}
+    docker("compose", "-p", name, "down", "--volumes", "--timeout", "5", env=engine, timeout=120)
+    label = f"label=com.docker.compose.project={name}"
+    left = docker("volume", "ls", "-q", "--filter", label, env=engine).stdout.split()
+    if left:
+        docker("volume", "rm", *left, env=engine)
+    for tag in docker("images", slug, "--format", "{{.Repository}}:{{.Tag}}").stdout.split():
+        if ":aegis-" in tag:
+            docker("rmi", tag)
+    shutil.rmtree(server_path, ignore_errors=True)

@@ -10,6 +10,25 @@ from aegis_core.testing import require
 from tests.containers_support import BASE_IMAGE, Engine, ensure_built, setup_lock
 
 POSTGRES_IMAGE = "local/postgres"
+KEPT_MIGRATION = '''"""kept: a table of the project's own, made by its first migration."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a0001"
+down_revision = None
+branch_labels = ("app",)
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("kept", sa.Column("v", sa.String(50), nullable=False))
+
+
+def downgrade() -> None:
+    op.drop_table("kept")
+'''
+"""A project's first migration (`a0001_kept.py`): one table, `kept`, of its own."""
 POSTGRES_DOCKERFILE = f"""FROM {BASE_IMAGE}
 # Debian's server without its default cluster: the entrypoint makes one in $PGDATA.
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-15 \\

@@ -24,8 +24,8 @@ import httpx
 import pytest
 from aegis_core.testing import free_port, wait_until
 
-from tests.containers_support import BASE_IMAGE, REDIS_IMAGE, Engine, docker, serve_index
-from tests.deploy_support import SshServer, running_sshd
+from tests.containers_support import BASE_IMAGE, REDIS_IMAGE, Engine, serve_index
+from tests.deploy_support import SshServer, deploy_ok, running_sshd, tear_down_server
 from tests.lifecycle_support import commit
 from tests.support import Result, aegis
 
@@ -76,19 +76,7 @@ def shipped(
     try:
         yield project, name, port
     finally:
-        docker("compose", "-p", name, "down", "--volumes", "--timeout", "5",
-               env=_engine_env(sshd), timeout=120)  # fmt: skip
-        tags = docker("images", SLUG, "--format", "{{.Repository}}:{{.Tag}}").stdout.split()
-        for tag in tags:
-            if ":aegis-" in tag:
-                docker("rmi", tag)
-        shutil.rmtree(server_path, ignore_errors=True)
-
-
-def _engine_env(sshd: SshServer) -> dict[str, str]:
-    from tests.containers_support import STATE
-
-    return {"DOCKER_CONFIG": str(STATE / "cli")}
+        tear_down_server(name, server_path, SLUG)
 
 
 def run(project: Path, *args: str) -> Result:
@@ -98,9 +86,7 @@ def run(project: Path, *args: str) -> Result:
 
 
 def ok(project: Path, *args: str) -> Result:
-    result = run(project, *args)
-    assert result.returncode == 0, result.output
-    return result
+    return deploy_ok(project, *args)
 
 
 def one_line_error(result: Result) -> str:

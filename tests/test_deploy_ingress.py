@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -25,10 +24,10 @@ import yaml
 from aegis_core.testing import free_port, wait_until
 from aegis_ingress.testing import UNREACHABLE_CA
 
-from tests.containers_support import BASE_IMAGE, REDIS_IMAGE, STATE, Engine, docker, serve_index
-from tests.deploy_support import SshServer, running_sshd
+from tests.containers_support import BASE_IMAGE, REDIS_IMAGE, Engine, serve_index
+from tests.deploy_support import SshServer, deploy_ok, running_sshd, ship, tear_down_server
 from tests.lifecycle_support import commit
-from tests.support import Result, aegis
+from tests.support import aegis
 from tests.traefik_support import TRAEFIK_IMAGE, ensure_traefik_image
 
 pytestmark = pytest.mark.xdist_group("containers")
@@ -42,12 +41,6 @@ CERTIFICATE = {
         ]
     }
 }
-
-
-def ok(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    result = aegis(*args, cwd=project, env=env)
-    assert result.returncode == 0 and "Traceback" not in result.output, result.output
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -78,22 +71,14 @@ def test_a_project_with_the_ingress_deploys_and_serves_https(
             )
             assert made.returncode == 0, made.output
             project = root / SLUG
-            ok(project, "add", "ingress", env=index)
-            ok(project, "ingress-enable", "--domain", DOMAIN, "--email", "ops@example.com")
+            deploy_ok(project, "add", "ingress", env=index)
+            deploy_ok(project, "ingress-enable", "--domain", DOMAIN, "--email", "ops@example.com")
             configure_for_the_test(project, ca, http_port, https_port)
             commit(project, "ingress with HTTPS, ready to deploy")
 
-            ok(
-                project, "deploy-init", "--host", "127.0.0.1", "--user", sshd.user,
-                "--port", str(sshd.port), "--path", str(server_path), "-i", str(sshd.key),
-            )  # fmt: skip
-            config = project / ".aegis" / "deploy.yml"
-            config.write_text(config.read_text().replace(f"project: {SLUG}", f"project: {name}"))
-            ok(project, "deploy-setup", "--accept-new-host-key")
-            deployed = ok(project, "deploy")
-        assert "is live" in deployed.stdout, deployed.output
+            ship(project, sshd, server_path, name)
 
-        status = ok(project, "deploy-status").stdout
+        status = deploy_ok(project, "deploy-status").stdout
         for service in ("traefik", "web"):
             assert re.search(rf"^{service}\s+running", status, re.M), status
         context = ssl.create_default_context()
@@ -125,7 +110,7 @@ def test_a_project_with_the_ingress_deploys_and_serves_https(
         )  # fmt: skip
         assert ports.returncode == 0 and "->" not in ports.stdout, ports.stdout
     finally:
-        tear_down(name, server_path)
+        tear_down_server(name, server_path, SLUG)
 
 
 def configure_for_the_test(project: Path, ca: trustme.CA, http_port: int, https_port: int) -> None:
@@ -148,19 +133,6 @@ def configure_for_the_test(project: Path, ca: trustme.CA, http_port: int, https_
         f"TRAEFIK_IMAGE={TRAEFIK_IMAGE}\nINGRESS_PUBLISH_HTTP=127.0.0.1:{http_port}\n"
         f"INGRESS_PUBLISH_HTTPS=127.0.0.1:{https_port}\n"
     )
-
-
-def tear_down(name: str, server_path: Path) -> None:
-    engine = {"DOCKER_CONFIG": str(STATE / "cli")}
-    docker("compose", "-p", name, "down", "--volumes", "--timeout", "5", env=engine, timeout=120)
-    label = f"label=com.docker.compose.project={name}"
-    left = docker("volume", "ls", "-q", "--filter", label, env=engine).stdout.split()
-    if left:
-        docker("volume", "rm", *left, env=engine)
-    for tag in docker("images", SLUG, "--format", "{{.Repository}}:{{.Tag}}").stdout.split():
-        if ":aegis-" in tag:
-            docker("rmi", tag)
-    shutil.rmtree(server_path, ignore_errors=True)
 
 
 def test_deploy_runs_compose_with_the_production_overrides_when_the_release_has_them(

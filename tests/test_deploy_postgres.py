@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,34 +29,16 @@ import httpx
 import pytest
 from aegis_core.testing import free_port, wait_until
 
-from tests.containers_support import BASE_IMAGE, STATE, Engine, docker, serve_index
-from tests.deploy_support import SshServer, running_sshd
+from tests.containers_support import BASE_IMAGE, Engine, serve_index
+from tests.deploy_support import SshServer, deploy_ok, running_sshd, ship, tear_down_server
 from tests.lifecycle_support import commit
-from tests.postgres_support import POSTGRES_IMAGE, ensure_postgres_image
+from tests.postgres_support import KEPT_MIGRATION, POSTGRES_IMAGE, ensure_postgres_image
 from tests.support import Result, aegis
 
 pytestmark = pytest.mark.xdist_group("containers")
 
 SLUG = "pgship-api"
 SERVER_PORT = free_port()
-MIGRATION = '''"""kept: a table of the project's own, made by its first migration."""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = "a0001"
-down_revision = None
-branch_labels = ("app",)
-depends_on = None
-
-
-def upgrade() -> None:
-    op.create_table("kept", sa.Column("v", sa.String(50), nullable=False))
-
-
-def downgrade() -> None:
-    op.drop_table("kept")
-'''
 
 
 @dataclass(frozen=True)
@@ -101,42 +82,15 @@ def shipped(
             project = root / SLUG
             versions = project / "migrations" / "versions"
             versions.mkdir(parents=True, exist_ok=True)
-            (versions / "a0001_kept.py").write_text(MIGRATION)
+            (versions / "a0001_kept.py").write_text(KEPT_MIGRATION)
             env = (project / ".env.example").read_text()
             images = f"PYTHON_IMAGE={BASE_IMAGE}\nPOSTGRES_IMAGE={POSTGRES_IMAGE}\n"
             (project / ".env.deploy").write_text(env + images + "BUILD_NETWORK=host\n")
             commit(project, "a migration, ready to deploy")
-            ok(
-                project, "deploy-init", "--host", "127.0.0.1", "--user", sshd.user,
-                "--port", str(sshd.port), "--path", str(server_path), "-i", str(sshd.key),
-            )  # fmt: skip
-            config = project / ".aegis" / "deploy.yml"
-            config.write_text(config.read_text().replace(f"project: {SLUG}", f"project: {name}"))
-            ok(project, "deploy-setup", "--accept-new-host-key")
-            deployed = ok(project, "deploy")
-            assert "is live" in deployed.stdout, deployed.output
+            ship(project, sshd, server_path, name)
             yield Shipped(project, server_path, SERVER_PORT)
     finally:
-        tear_down(name, server_path)
-
-
-def tear_down(name: str, server_path: Path) -> None:
-    engine = {"DOCKER_CONFIG": str(STATE / "cli")}
-    docker("compose", "-p", name, "down", "--volumes", "--timeout", "5", env=engine, timeout=120)
-    label = f"label=com.docker.compose.project={name}"
-    left = docker("volume", "ls", "-q", "--filter", label, env=engine).stdout.split()
-    if left:
-        docker("volume", "rm", *left, env=engine)
-    for tag in docker("images", SLUG, "--format", "{{.Repository}}:{{.Tag}}").stdout.split():
-        if ":aegis-" in tag:
-            docker("rmi", tag)
-    shutil.rmtree(server_path, ignore_errors=True)
-
-
-def ok(project: Path, *args: str) -> Result:
-    result = aegis(*args, cwd=project)
-    assert result.returncode == 0 and "Traceback" not in result.output, result.output
-    return result
+        tear_down_server(name, server_path, SLUG)
 
 
 def psql(project: Path, query: str) -> Result:
@@ -163,7 +117,7 @@ def test_a_backup_holds_a_pg_dump_and_rollback_restores_it(shipped: Shipped) -> 
     )
     rows(project, "INSERT INTO kept VALUES ('before the backup')")
 
-    backup = ok(project, "deploy-backup")
+    backup = deploy_ok(project, "deploy-backup")
     assert "database: pg_dump of the postgres service" in backup.stdout, backup.output
     found = re.search(r"backup (\d{8}-\d{6}) of release", backup.stdout)
     assert found, backup.output
@@ -171,14 +125,14 @@ def test_a_backup_holds_a_pg_dump_and_rollback_restores_it(shipped: Shipped) -> 
     dump = (shipped.server_path / "backups" / backup_id / "db.sql").read_text()
     assert "CREATE TABLE public.kept" in dump, dump[:2000]
     assert "before the backup" in dump, dump[-2000:]
-    listed = ok(project, "deploy-backups")
+    listed = deploy_ok(project, "deploy-backups")
     assert backup_id in listed.stdout and "db.sql" in listed.stdout, listed.output
 
     rows(project, "DELETE FROM kept")
     rows(project, "INSERT INTO kept VALUES ('after the backup')")
     assert rows(project, "SELECT v FROM kept") == "after the backup"
 
-    rollback = ok(project, "deploy-rollback", "-b", backup_id)
+    rollback = deploy_ok(project, "deploy-rollback", "-b", backup_id)
     assert "database restored from db.sql" in rollback.stdout, rollback.output
     assert "is live" in rollback.stdout, rollback.output
     assert rows(project, "SELECT v FROM kept") == "before the backup"
@@ -214,7 +168,9 @@ def test_deploy_logs_follow_shows_new_lines_and_stops_when_terminated(shipped: S
         )
         # a line in web's output written after the follow started (the access log is quiet
         # at INFO): through the container's own stdout, as the app's logging writes
-        ok(shipped.project, "deploy-shell", "-s", "web", "-c", f"echo {marker} > /proc/1/fd/1")
+        deploy_ok(
+            shipped.project, "deploy-shell", "-s", "web", "-c", f"echo {marker} > /proc/1/fd/1"
+        )
         wait_until(
             lambda: any(marker in line for line in out),
             30,

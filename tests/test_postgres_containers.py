@@ -21,30 +21,12 @@ from aegis_core.testing import free_port
 
 from tests.containers_support import Engine, Stack, serve_index
 from tests.lifecycle_support import commit
-from tests.postgres_support import POSTGRES_IMAGE, ensure_postgres_image
+from tests.postgres_support import KEPT_MIGRATION, POSTGRES_IMAGE, ensure_postgres_image
 from tests.support import aegis
 
 pytestmark = pytest.mark.xdist_group("containers")
 
 SLUG = "pg-api"
-MIGRATION = '''"""kept: a table of the project's own, made by its first migration."""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = "a0001"
-down_revision = None
-branch_labels = ("app",)
-depends_on = None
-
-
-def upgrade() -> None:
-    op.create_table("kept", sa.Column("v", sa.String(50), nullable=False))
-
-
-def downgrade() -> None:
-    op.drop_table("kept")
-'''
 WRITE = """
 from sqlalchemy import text
 from app.core.db import db_session
@@ -88,7 +70,7 @@ def stack(
         project = root / SLUG
         versions = project / "migrations" / "versions"
         versions.mkdir(parents=True, exist_ok=True)
-        (versions / "a0001_kept.py").write_text(MIGRATION)
+        (versions / "a0001_kept.py").write_text(KEPT_MIGRATION)
         commit(project, "a migration")
         running = PostgresStack(
             project, f"aegistest-pg-{free_port()}", free_port(), docker_engine,
