@@ -87,9 +87,13 @@ def token(
 
 
 @router.get("/me", response_model=UserRead)
-async def me(user: CurrentUser) -> UserRead:
-    """The user the access token belongs to."""
-    return UserRead.model_validate(user)
+async def me(user: CurrentUser) -> Response:
+    """The user the access token belongs to.
+
+    Serialized once, here: returned as a model, FastAPI would validate it again against the
+    response model, and every authenticated client polls this route."""
+    body = UserRead.model_validate(user).model_dump_json()
+    return Response(body, media_type="application/json")
 
 
 @router.post("/refresh", response_model=TokenPair)
