@@ -72,3 +72,23 @@ def test_repair_of_a_project_without_aegis_stubs_changes_nothing(project: Path) 
     assert "nothing to repair" in ok("status", "--repair", cwd=project).stdout
     assert tree_digest(project) == before
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_repair_finds_the_options_a_component_was_added_with(project: Path) -> None:
+    ok("add", "database[postgres]", cwd=project)
+    commit(project)
+    recorded = manifest(project)["components"]["database"]
+    assert recorded["options"] == ["postgres"]
+    (project / MANIFEST).unlink()
+    commit(project, "manifest lost")
+
+    ok("status", "--repair", cwd=project)
+    rebuilt = manifest(project)["components"]["database"]
+    assert rebuilt["options"] == ["postgres"]
+    assert rebuilt["files"] == recorded["files"] and rebuilt["env_blocks"] == recorded["env_blocks"]
+    commit(project, "repaired")
+
+    ok("remove", "database", cwd=project)  # the option's own files go too
+    assert not (project / "compose" / "database.yml").exists()
+    assert not (project / "compose" / "stack.env").exists()
+    assert "compose/database.yml" not in (project / "docker-compose.yml").read_text()

@@ -31,7 +31,8 @@ def test_renders_with_the_slug_and_lists_compose_files(
     ]
     assert b"image: shop-api:latest" in stubs.files["compose/scheduler.yml"]
     assert stubs.compose == ["compose/scheduler.yml"]
-    assert stubs.env == {".env.example": "# Scheduler (fixture) for shop-api\nSCHEDULER_TIMEZONE=UTC\n"}
+    fixture_lines = "# Scheduler (fixture) for shop-api\nSCHEDULER_TIMEZONE=UTC\n"
+    assert stubs.env == {".env.example": fixture_lines}
     assert stubs.origin == f"{STUB_TEMPLATES_ENV} scheduler"
     assert list(project.iterdir()) == [project / ".copier-answers.yml"], "nothing written"
 

@@ -21,7 +21,7 @@ from aegis_cli.lifecycle.confine import REPAIR, confined
 from aegis_cli.lifecycle.manifest import MANIFEST, Manifest, Record, load, sha256
 from aegis_cli.lifecycle.project import Project
 from aegis_cli.lifecycle.report import Outcome
-from aegis_cli.lifecycle.stubs import render
+from aegis_cli.lifecycle.stubs import StubSet, render
 from aegis_cli.lifecycle.transaction import transaction
 from aegis_cli.selection import is_available
 
@@ -101,8 +101,14 @@ def repair(project: Project) -> Outcome:
 
 def _rebuild(project: Project, name: str, outcome: Outcome) -> Record:
     entry = next(e for e in catalog() if e.name == name)
-    stubs = render(name, project)
-    record = Record(kind=entry.kind, package=entry.package, stubs_from=stubs.origin)
+    plain = render(name, project)
+    options = _chosen_options(project, entry, plain)
+    stubs = render(name, project, options) if options else plain
+    record = Record(
+        kind=entry.kind, package=entry.package, options=options, stubs_from=stubs.origin
+    )
+    if options:
+        outcome.notes.append(f"{name}: options {', '.join(options)} (their stubs are here)")
     for relative, data in sorted(stubs.files.items()):
         path = confined(project.root, relative, source=f"the stub template of {name}")
         if not path.is_file():
@@ -121,6 +127,26 @@ def _rebuild(project: Project, name: str, outcome: Outcome) -> Record:
 
 def _env_texts(project: Project) -> dict[str, str | None]:
     return {path: _read(project, path) for path in blocks.PATHS}
+
+
+def _chosen_options(project: Project, entry: CatalogEntry, plain: StubSet) -> list[str]:
+    """The bracket options (`database[postgres]`) whose own stubs are in the project: a file
+    or an env block only that option renders. The manifest was their only other record."""
+    texts = _env_texts(project)
+    chosen = []
+    for option in sorted(entry.options):
+        with_it = render(entry.name, project, [option])
+        files = set(with_it.files) - set(plain.files)
+        blocks_of_option = {
+            path: body for path, body in with_it.env.items() if body != plain.env.get(path, "")
+        }
+        if any(project.path(f).is_file() for f in files) or any(
+            (text := texts.get(path)) is not None
+            and blocks.find_env_block(text, entry.name) == blocks.env_block(entry.name, body)
+            for path, body in blocks_of_option.items()
+        ):
+            chosen.append(option)
+    return chosen
 
 
 def _same(path: Path, data: bytes) -> bool:
