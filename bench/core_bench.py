@@ -144,6 +144,35 @@ def requests_per_second(url: str, seconds: float) -> float:
     return _httpx_loop(url, seconds, max_requests=20_000)
 
 
+WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk_latency(url: str, clients: int, seconds: float) -> dict[str, float] | None:
+    """wrk with `clients` keep-alive connections (2 threads) for `seconds`: req/s and the p50
+    and p99 latency in ms as the server gives them (no Python client in the way); None without
+    wrk. 5xx answers are counted like the rest: under load a health endpoint may say 503."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    out = subprocess.run(
+        [wrk, "-t2", f"-c{clients}", f"-d{seconds:g}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))$", out, re.M))
+    if rate is None or set(latency) != {"50", "99"}:
+        raise RuntimeError(f"unexpected wrk output:\n{out}")
+
+    def ms(value: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+        return float(number) * WRK_UNITS[unit]
+
+    return {"rps": float(rate.group(1)), "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"])}
+
+
 def _httpx_loop(url: str, seconds: float, max_requests: int) -> float:
     done = 0
     with httpx.Client(timeout=5) as client:
