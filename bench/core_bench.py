@@ -128,15 +128,8 @@ def wait_healthy(server: Server, started: float, timeout: float = 60) -> float:
 
 def requests_per_second(url: str, seconds: float) -> float:
     """wrk for `seconds` (1 thread, 8 connections), or a bounded keep-alive httpx loop."""
-    wrk = shutil.which("wrk")
-    if wrk is not None:
-        out = subprocess.run(
-            [wrk, "-t1", "-c8", f"-d{seconds:g}s", f"{url}/health"],
-            capture_output=True,
-            text=True,
-            timeout=seconds + 30,
-            check=True,
-        ).stdout
+    out = _wrk(["-t1", "-c8", f"-d{seconds:g}s", f"{url}/health"], seconds)
+    if out is not None:
         match = re.search(r"Requests/sec:\s+([\d.]+)", out)
         if match is None or "Non-2xx" in out:
             raise RuntimeError(f"unexpected wrk output:\n{out}")
@@ -147,20 +140,24 @@ def requests_per_second(url: str, seconds: float) -> float:
 WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+def _wrk(args: list[str], seconds: float) -> str | None:
+    """wrk's report for `args` (a run of `seconds`), or None when wrk is not installed."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    done = subprocess.run(
+        [wrk, *args], capture_output=True, text=True, timeout=seconds + 30, check=True
+    )
+    return done.stdout
+
+
 def wrk_latency(url: str, clients: int, seconds: float) -> dict[str, float] | None:
     """wrk with `clients` keep-alive connections (2 threads) for `seconds`: req/s and the p50
     and p99 latency in ms as the server gives them (no Python client in the way); None without
     wrk. 5xx answers are counted like the rest: under load a health endpoint may say 503."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
+    out = _wrk(["-t2", f"-c{clients}", f"-d{seconds:g}s", "--latency", url], seconds)
+    if out is None:
         return None
-    out = subprocess.run(
-        [wrk, "-t2", f"-c{clients}", f"-d{seconds:g}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 30,
-        check=True,
-    ).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))$", out, re.M))
     if rate is None or set(latency) != {"50", "99"}:
