@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 from aegis_core.testing import free_port, wait_until
+from aegis_core.testing.terminal import Terminal
 
 from tests.containers_support import BASE_IMAGE, REDIS_IMAGE, Engine, serve_index
 from tests.deploy_support import SshServer, deploy_ok, running_sshd, tear_down_server
@@ -203,6 +204,14 @@ def test_deploy_story(shipped: tuple[Path, str, int], sshd: SshServer) -> None:
     # data on the server's volume, then a backup of it
     wrote = ok(project, "deploy-shell", "-s", "web", "-c", "echo one > data/marker.txt")
     assert wrote.returncode == 0
+    # the same as a person at a terminal: an interactive shell in web (ssh -t, compose exec)
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    command = [sys.executable, "-m", "aegis_cli", "deploy-shell", "-s", "web"]
+    shell = Terminal(command, cwd=project, env=env)
+    shell.send('echo "seen:$(cat data/marker.txt)"; exit 3\r')
+    shell.expect("seen:one")
+    shell.expect("the shell in web ended with exit code 3")
+    assert shell.wait(60) == 3
     backup = ok(project, "deploy-backup")
     backup_id = re.search(r"backup (\d{8}-\d{6}) of release", backup.stdout)
     assert backup_id, backup.output

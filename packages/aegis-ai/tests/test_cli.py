@@ -3,73 +3,24 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
-import pty
 import re
-import select
-import signal
-import struct
 import sys
-import termios
 import time
 
 from aegis_ai.sandbox import Project
 from aegis_ai.testing import FakeOpenAI
+from aegis_core.testing.terminal import Terminal
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r")
 CLI = "from aegis_core.cli import build_cli; build_cli('proj')()"
 
 
-class Terminal:
-    """A child process on a real PTY (controlling terminal: Ctrl-C is a real SIGINT)."""
-
-    def __init__(self, project: Project, *args: str) -> None:
-        pid, fd = pty.fork()
-        if pid == 0:  # the child: becomes the CLI
-            os.chdir(project.root)
-            os.execve(
-                sys.executable,
-                [sys.executable, "-c", CLI, *args],
-                {**project.env, "TERM": "xterm-256color", "COLUMNS": "200"},
-            )
-        self.pid, self.fd, self.seen = pid, fd, ""
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
-
-    def expect(self, text: str, timeout: float = 60) -> None:
-        """Wait until `text` has appeared since the last expect (escape codes removed)."""
-        deadline = time.monotonic() + timeout
-        while text not in ANSI.sub("", self.seen):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared; screen:\n{ANSI.sub('', self.seen)}")
-            ready, _, _ = select.select([self.fd], [], [], 0.2)
-            if ready:
-                try:
-                    self.seen += os.read(self.fd, 65536).decode(errors="replace")
-                except OSError:  # the child closed the terminal
-                    time.sleep(0.1)
-        clean = ANSI.sub("", self.seen)
-        self.seen = clean[clean.index(text) + len(text) :]
-
-    def send(self, keys: str) -> None:
-        os.write(self.fd, keys.encode())
-
-    def wait(self, timeout: float = 30) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                os.read(self.fd, 65536)
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                return os.waitstatus_to_exitcode(status)
-            time.sleep(0.1)
-        os.kill(self.pid, signal.SIGKILL)
-        raise AssertionError("the chat did not exit")
+def cli_terminal(project: Project, *args: str) -> Terminal:
+    """The project's CLI (`<slug> ARGS`) on a real terminal."""
+    return Terminal([sys.executable, "-c", CLI, *args], cwd=project.root, env=project.env)
 
 
 def test_interactive_chat_history_new_and_ctrl_c(project: Project, provider: FakeOpenAI) -> None:
-    chat = Terminal(project, "ai", "chat")
+    chat = cli_terminal(project, "ai", "chat")
     chat.expect("How can I help you today?")
     chat.send("Explain webhooks\r")
     chat.expect("echo: Explain webhooks (user messages seen: 1)")
@@ -109,7 +60,7 @@ def test_interactive_chat_reports_a_provider_failure_and_goes_on(
     project: Project, provider: FakeOpenAI
 ) -> None:
     provider.mode = "unauthorized"
-    chat = Terminal(project, "ai", "chat")
+    chat = cli_terminal(project, "ai", "chat")
     chat.expect("How can I help you today?")
     chat.send("hello\r")
     chat.expect("error: openai-compatible rejected the API key: check AI_API_KEY")
