@@ -178,6 +178,13 @@ def test_bounds_and_bad_input(project: Project) -> None:
         bad_id = httpx.post(f"{api}/chat", json={"message": "hi", "conversation_id": "../x"})
         assert bad_id.status_code == 422
         assert httpx.get(f"{api}/conversations?limit=1000").status_code == 422
+        wrong_method = httpx.put(f"{api}/conversations/abc")
+        assert wrong_method.status_code == 405
+        assert wrong_method.headers["allow"] == "GET, DELETE"
+        schema = httpx.get(f"{api.removesuffix('/api/ai')}/openapi.json").json()
+        paths = schema["paths"].values()
+        operations = [operation["operationId"] for path in paths for operation in path.values()]
+        assert len(operations) == len(set(operations)), "each operation has its own id"
 
 
 def test_providers_say_whether_a_key_is_set_never_what_it_is(project: Project) -> None:

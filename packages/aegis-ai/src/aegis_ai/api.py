@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,8 @@ ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 MESSAGE_HARD_LIMIT = 200_000
 """Schema bound; AI_MAX_MESSAGE_CHARS (at most this) is the one a project tunes."""
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+OTHER_METHODS = ("HEAD", "POST", "PUT", "PATCH", "OPTIONS", "TRACE")
+"""Methods no conversation route takes: answered 405 with every method the path does take."""
 
 
 class ChatRequest(BaseModel):
@@ -163,24 +165,33 @@ def build_router() -> APIRouter:
         listed = await _or_failure(store.list(owner, limit))
         return {"store": store.label, "conversations": [c.summary() for c in listed]}
 
-    @router.api_route("/conversations/{conversation_id}", methods=["GET", "DELETE"])
-    async def conversation(
-        conversation_id: ConversationId, owner: Owner, request: Request
-    ) -> dict[str, Any]:
-        """GET: one conversation with its messages. DELETE: forget it.
-
-        One route for both methods, so a 405 lists every method the path supports."""
-        store = _store()
-        if request.method == "DELETE":
-            if not await _or_failure(store.delete(conversation_id, owner)):
-                raise HTTPException(404, f"no conversation {conversation_id}")
-            return {"deleted": conversation_id}
-        found = await _or_failure(store.get(conversation_id, owner))
+    @router.get("/conversations/{conversation_id}")
+    async def conversation(conversation_id: ConversationId, owner: Owner) -> dict[str, Any]:
+        """One conversation with its messages."""
+        found = await _or_failure(_store().get(conversation_id, owner))
         if found is None:
             raise HTTPException(404, f"no conversation {conversation_id}")
         from aegis_ai.transcript import transcript
 
         return {**found.summary(), "transcript": transcript(found.messages)}
+
+    @router.delete("/conversations/{conversation_id}")
+    async def forget_conversation(conversation_id: ConversationId, owner: Owner) -> dict[str, Any]:
+        """Forget one conversation."""
+        if not await _or_failure(_store().delete(conversation_id, owner)):
+            raise HTTPException(404, f"no conversation {conversation_id}")
+        return {"deleted": conversation_id}
+
+    # Starlette answers a method no route of the path takes from the first route alone
+    # ("Allow: GET"); this one answers it with every method of the path. One route for
+    # GET and DELETE would do the same, but FastAPI gives both methods one OpenAPI operation id.
+    @router.api_route(
+        "/conversations/{conversation_id}",
+        methods=list(OTHER_METHODS),
+        include_in_schema=False,
+    )
+    async def conversation_method_not_allowed() -> Response:
+        return Response(status_code=405, headers={"Allow": "GET, DELETE"})
 
     @router.get("/providers")
     async def providers(_owner: Owner) -> dict[str, Any]:
