@@ -152,6 +152,16 @@ class BrowserSession:
         """What a paste would insert now."""
         return str(self.step("clipboard")["text"])
 
+    def clipboard_holding(self, text: str, timeout: float = 15.0) -> str:
+        """The clipboard once it holds `text` (or as it is after `timeout` seconds).
+
+        A click on a page's Copy button reaches the clipboard asynchronously (the server tells
+        the page what to write), so a read right after the click may see the previous copy."""
+        from aegis_core.testing import wait_until
+
+        wait_until(lambda: text in self.clipboard(), timeout, interval=0.2)
+        return self.clipboard()
+
     def serious_accessibility_violations(self) -> list[dict[str, Any]]:
         """axe-core's violations of impact serious or critical on the page as it is now."""
         violations: list[dict[str, Any]] = self.step("axe")["violations"]
