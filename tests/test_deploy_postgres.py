@@ -32,7 +32,7 @@ from aegis_core.testing import free_port, wait_until
 from tests.containers_support import BASE_IMAGE, Engine, serve_index
 from tests.deploy_support import SshServer, deploy_ok, running_sshd, ship, tear_down_server
 from tests.lifecycle_support import commit
-from tests.postgres_support import KEPT_MIGRATION, POSTGRES_IMAGE, ensure_postgres_image
+from tests.postgres_support import POSTGRES_IMAGE, ensure_postgres_image, postgres_project
 from tests.support import Result, aegis
 
 pytestmark = pytest.mark.xdist_group("containers")
@@ -74,19 +74,11 @@ def shipped(
     server_path = root / "server" / "apps" / SLUG
     try:
         with serve_index(index_dir, Path(aegis_index).name) as url:
-            made = aegis(
-                "init", SLUG, "--no-interactive", "--components", "database[postgres]",
-                cwd=root, env={"AEGIS_INDEX": f"{url}/simple/"},
-            )  # fmt: skip
-            assert made.returncode == 0, made.output
-            project = root / SLUG
-            versions = project / "migrations" / "versions"
-            versions.mkdir(parents=True, exist_ok=True)
-            (versions / "a0001_kept.py").write_text(KEPT_MIGRATION)
+            project = postgres_project(root, SLUG, url)
             env = (project / ".env.example").read_text()
             images = f"PYTHON_IMAGE={BASE_IMAGE}\nPOSTGRES_IMAGE={POSTGRES_IMAGE}\n"
             (project / ".env.deploy").write_text(env + images + "BUILD_NETWORK=host\n")
-            commit(project, "a migration, ready to deploy")
+            commit(project, "ready to deploy")
             ship(project, sshd, server_path, name)
             yield Shipped(project, server_path, SERVER_PORT)
     finally:

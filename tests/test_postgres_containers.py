@@ -20,9 +20,7 @@ import pytest
 from aegis_core.testing import free_port
 
 from tests.containers_support import Engine, Stack, serve_index
-from tests.lifecycle_support import commit
-from tests.postgres_support import KEPT_MIGRATION, POSTGRES_IMAGE, ensure_postgres_image
-from tests.support import aegis
+from tests.postgres_support import POSTGRES_IMAGE, ensure_postgres_image, postgres_project
 
 pytestmark = pytest.mark.xdist_group("containers")
 
@@ -62,16 +60,7 @@ def stack(
     ensure_postgres_image(docker_engine)
     root = tmp_path_factory.mktemp("postgres-containers")
     with serve_index(index_dir, Path(aegis_index).name) as url:
-        made = aegis(
-            "init", SLUG, "--no-interactive", "--components", "database[postgres]",
-            cwd=root, env={"AEGIS_INDEX": f"{url}/simple/"},
-        )  # fmt: skip
-        assert made.returncode == 0, made.output
-        project = root / SLUG
-        versions = project / "migrations" / "versions"
-        versions.mkdir(parents=True, exist_ok=True)
-        (versions / "a0001_kept.py").write_text(KEPT_MIGRATION)
-        commit(project, "a migration")
+        project = postgres_project(root, SLUG, url)
         running = PostgresStack(
             project, f"aegistest-pg-{free_port()}", free_port(), docker_engine,
             one_shot=frozenset({"migrate"}),

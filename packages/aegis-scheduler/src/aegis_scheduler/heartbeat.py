@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from aegis_scheduler.settings import SchedulerSettings
 from aegis_scheduler.stores import StoreConfig, resolve_store
-from aegis_scheduler.tables import TableOnce
+from aegis_scheduler.tables import TableOnce, store_engine
 
 TABLE = "aegis_scheduler_heartbeat"
 ROW = "scheduler"
@@ -132,11 +132,10 @@ class SqlHeartbeat:
     """One row in `aegis_scheduler_heartbeat`, in the job store's database."""
 
     def __init__(self, url: str, label: str) -> None:
-        from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, create_engine
+        from sqlalchemy import Column, DateTime, MetaData, String, Table, Text
 
         self.where = f"table {TABLE} in {label}"
-        connect_args = {"timeout": 5} if url.startswith("sqlite") else {"connect_timeout": 3}
-        self.engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+        self.engine = store_engine(url)
         self.table = Table(
             TABLE,
             MetaData(),

@@ -29,7 +29,7 @@ from aegis_core.project import project_path
 
 from aegis_scheduler.settings import SchedulerSettings
 from aegis_scheduler.stores import resolve_store
-from aegis_scheduler.tables import TableOnce
+from aegis_scheduler.tables import TableOnce, store_engine
 
 logger = logging.getLogger("aegis.scheduler")
 
@@ -62,10 +62,9 @@ class LeaderLease:
     """
 
     def __init__(self, url: str, ttl: float, holder: str | None = None) -> None:
-        from sqlalchemy import Column, Float, MetaData, String, Table, create_engine
+        from sqlalchemy import Column, Float, MetaData, String, Table
 
-        connect_args = {"timeout": 5} if url.startswith("sqlite") else {"connect_timeout": 3}
-        self.engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+        self.engine = store_engine(url)
         self.table = Table(
             TABLE,
             MetaData(),

@@ -11,6 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 
+def store_engine(url: str) -> Any:
+    """An engine on the job store's database for the scheduler's own tables: bounded waits
+    (a locked SQLite file, an unreachable server) and connections checked before use."""
+    from sqlalchemy import create_engine
+
+    connect_args = {"timeout": 5} if url.startswith("sqlite") else {"connect_timeout": 3}
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+
+
 def ensure_table(engine: Any, table: Any) -> None:
     """Create `table` (a SQLAlchemy Table) on `engine` unless it exists, tolerating a race."""
     from sqlalchemy import inspect
