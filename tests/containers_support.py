@@ -386,18 +386,30 @@ class Stack:
         """Poll until every container reports healthy by its HEALTHCHECK; the last states.
 
         An unhealthy container may recover (a check can time out on a busy machine), so only
-        a container that stopped ends the wait early."""
+        a container that stopped, or one seen restarting again and again, ends the wait early."""
         deadline = time.monotonic() + timeout
         states = self.health()
+        restarts_seen = 0
         while time.monotonic() < deadline:
             if states and all(s in READY for ss in states.values() for s in ss):
                 return states
             if any(s in {"exited", "dead", "failed"} for ss in states.values() for s in ss):
                 break
+            restarts_seen += any(s == "restarting" for ss in states.values() for s in ss)
+            if restarts_seen > 15:  # a crash loop, not a slow start
+                break
             time.sleep(2)
             states = self.health()
-        logs = self.compose("logs", "--tail", "30").stdout[-4000:]
-        raise AssertionError(f"not every container became healthy: {states}\n{logs}")
+        raise AssertionError(
+            f"not every container became healthy: {states}\n{self._logs_of_unready(states)}"
+        )
+
+    def _logs_of_unready(self, states: dict[str, list[str]]) -> str:
+        """The recent logs of each service that is not ready, so a failure shows its cause."""
+        unready = [service for service, ss in states.items() if any(s not in READY for s in ss)]
+        return "\n".join(
+            self.compose("logs", "--tail", "40", service).stdout[-3000:] for service in unready
+        )
 
     def up(self) -> dict[str, list[str]]:
         """`make up`, then wait for every container to be healthy."""
