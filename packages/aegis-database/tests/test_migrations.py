@@ -212,6 +212,7 @@ def test_an_unknown_revision_is_one_line_and_creates_no_database(tmp_path: Path)
     [
         ("nonsense", "not a database URL"),
         ("mysql://bob:hunter2@db/shop", "mysql is not supported"),
+        ("postgresql://bob:hunter2@db:five/shop", "not a database URL"),
     ],
 )
 def test_a_bad_database_url_is_a_settings_error(tmp_path: Path, url: str, reason: str) -> None:
