@@ -26,7 +26,13 @@ logging.getLogger("aegis").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from aegis_core.app import create_app
-    from aegis_core.component import CliCommands, Component, DashboardAction, DashboardCard
+    from aegis_core.component import (
+        CliCommands,
+        Component,
+        DashboardAction,
+        DashboardCard,
+        DeferredRouter,
+    )
     from aegis_core.discovery import (
         ComponentProblem,
         DiscoveredComponents,
@@ -45,6 +51,7 @@ __all__ = [
     "CoreSettings",
     "DashboardAction",
     "DashboardCard",
+    "DeferredRouter",
     "DiscoveredComponents",
     "HealthStatus",
     "LoadedComponent",
@@ -61,6 +68,7 @@ _LAZY = {
     "Component": "aegis_core.component",
     "DashboardAction": "aegis_core.component",
     "DashboardCard": "aegis_core.component",
+    "DeferredRouter": "aegis_core.component",
     "ComponentProblem": "aegis_core.discovery",
     "DiscoveredComponents": "aegis_core.discovery",
     "LoadedComponent": "aegis_core.discovery",

@@ -8,7 +8,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from aegis_core.component import Lifespan
+from aegis_core.component import DeferredRouter, Lifespan
+from aegis_core.deferred_routes import AegisApp, DeferredRoutes
 from aegis_core.discovery import discover_components
 from aegis_core.docs_assets import mount_api_docs
 from aegis_core.health.router import health_router
@@ -25,7 +26,7 @@ from aegis_core.project import import_optional
 from aegis_core.project import project_package as default_project_package
 from aegis_core.runtime import AegisRuntime, set_current_runtime
 from aegis_core.settings import CoreSettings
-from aegis_core.startup import first_health_run, started_line
+from aegis_core.startup import first_health_run, started_line, warming
 
 logger = logging.getLogger("aegis.app")
 
@@ -48,7 +49,7 @@ def create_app(
     set_current_runtime(runtime)
     hooks = discover_hooks(project_package)
 
-    app = FastAPI(
+    app = AegisApp(
         title=settings.APP_NAME,
         lifespan=_lifespan(runtime, hooks),
         docs_url=None,  # mount_api_docs serves them with local assets (they work offline)
@@ -63,7 +64,10 @@ def create_app(
     for loaded in runtime.discovered.active:
         routers = loaded.component.routers
         for router in routers() if routers else ():
-            app.include_router(router, prefix=settings.API_PREFIX)
+            if isinstance(router, DeferredRouter):  # made after start-up, not now
+                app.router.routes.append(DeferredRoutes(app, router, settings.API_PREFIX))
+            else:
+                app.include_router(router, prefix=settings.API_PREFIX)
     apply_middleware(app, hooks)
     _add_component_middleware(app, runtime)
     app.add_middleware(RequestIdMiddleware)  # outermost: the project's middleware logs the id
@@ -97,6 +101,7 @@ def _lifespan(runtime: AegisRuntime, hooks: ProjectHooks) -> Lifespan:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        deferred = app.deferred_routes() if isinstance(app, AegisApp) else []
         async with AsyncExitStack() as stack:
             if runtime.dashboard_mounted:
                 from aegis_core.dashboard import dashboard_lifespan
@@ -113,6 +118,8 @@ def _lifespan(runtime: AegisRuntime, hooks: ProjectHooks) -> Lifespan:
 
                 sessions = runtime.dashboard_sessions
                 await stack.enter_async_context(history_sampler(runtime, sessions.history))
+            for routes in deferred:
+                await stack.enter_async_context(warming(routes.warm_up, what=routes.path))
             logger.info(started_line(runtime))
             yield
 

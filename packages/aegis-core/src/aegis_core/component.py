@@ -48,6 +48,7 @@ __all__ = [
     "ComponentKind",
     "DashboardAction",
     "DashboardCard",
+    "DeferredRouter",
     "HealthCheck",
     "Lifespan",
 ]
@@ -102,6 +103,21 @@ class DashboardAction:
     """What the confirmation says will happen, e.g. ``"Enqueue 100 jobs on load_test"``."""
 
 
+@dataclass(frozen=True)
+class DeferredRouter:
+    """A router made on first use instead of at start-up, for one whose making is slow (it
+    imports a heavy library or the user's modules). It owns every path under `path`; the
+    first request there, the OpenAPI schema or the app's warm-up (whichever comes first,
+    usually the warm-up, right after the server answers) calls `build` once::
+
+        routers=lambda: [DeferredRouter("/worker", build_router)]  # serves /api/worker/…
+    """
+
+    path: str
+    """The prefix every route of the built router starts with, e.g. ``"/worker"``."""
+    build: Callable[[], APIRouter]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Component:
     """What one installed Aegis package adds to a project. Every part is optional."""
@@ -114,9 +130,10 @@ class Component:
     """Async check behind this component's entry in `/health`, e.g.
     ``async def health_check() -> ComponentHealth: ...``; without one it reports "loaded"."""
 
-    routers: Callable[[], Sequence[APIRouter]] | None = None
+    routers: Callable[[], Sequence[APIRouter | DeferredRouter]] | None = None
     """Factory of routers mounted under the project's API prefix, e.g.
-    ``routers=lambda: [build_router()]`` serves ``/api/worker/…``."""
+    ``routers=lambda: [build_router()]`` serves ``/api/audit/…``; a `DeferredRouter` is
+    made after start-up."""
 
     middleware: Callable[[FastAPI], None] | None = None
     """Adds ASGI middleware around the whole app (API, docs, dashboard), called once by
