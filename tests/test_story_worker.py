@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
-from aegis_core.testing import compose_binary
+from aegis_core.testing import compose_binary, wait_until
 
 from tests.browser.browser import render_dashboard
 from tests.conftest import PROJECT_NAME
@@ -128,7 +129,7 @@ def test_scheduled_job_enqueues_a_worker_task_that_completes(project: Path, redi
         ).read_text()
         assert set(_lines(marks)) == {"7"}
         with serve_project(project, PROJECT_NAME, env) as url:
-            detailed = httpx.get(f"{url}/health/detailed", timeout=15).json()
+            detailed = _health_after_warm_up(url)
             shot = REPO / "test-artifacts" / "story-worker-dashboard.png"
             cards = ["Worker", "generate_report ok", "Scheduler", "schedule_reports"]
             report = render_dashboard(f"{url}/dashboard/", cards, shot)
@@ -136,6 +137,18 @@ def test_scheduled_job_enqueues_a_worker_task_that_completes(project: Path, redi
     worker = detailed["components"]["worker"]
     assert worker["sub_components"]["redis"]["status"] == "healthy", worker
     assert "scheduler" in detailed["components"]
+
+
+def _health_after_warm_up(url: str) -> dict[str, Any]:
+    """`/health/detailed` once the worker's check has run (it says "starting" until then)."""
+    answers: list[dict[str, Any]] = []
+
+    def ran() -> bool:
+        answers.append(httpx.get(f"{url}/health/detailed", timeout=15).json())
+        return not answers[-1]["components"]["worker"]["metadata"].get("starting")
+
+    assert wait_until(ran, timeout=30, interval=0.2), answers[-1]
+    return answers[-1]
 
 
 def _lines(path: Path) -> list[str]:

@@ -11,7 +11,13 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from aegis_core.component import CliCommands, Component, DashboardAction, DashboardCard
+from aegis_core.component import (
+    CliCommands,
+    Component,
+    DashboardAction,
+    DashboardCard,
+    DeferredRouter,
+)
 
 from aegis_worker.settings import WorkerConfig
 
@@ -27,10 +33,16 @@ async def health_check() -> ComponentHealth:
     return await worker_health()
 
 
-def routers() -> Sequence[APIRouter]:
+def routers() -> Sequence[DeferredRouter]:
+    """Made after start-up: its routes come from the queue modules, which import arq and redis
+    (~0.2 s), and the server answers without them."""
+    return [DeferredRouter("/worker", _build_router)]
+
+
+def _build_router() -> APIRouter:
     from aegis_worker.api import build_router
 
-    return [build_router()]
+    return build_router()
 
 
 def cli(commands: CliCommands) -> None:
@@ -54,18 +66,24 @@ def dashboard_actions() -> Sequence[DashboardAction]:
     return actions()
 
 
+def _warm_up() -> None:
+    """In the warm-up thread: the queue modules, and with them arq and redis."""
+    from aegis_worker.health import warm_up
+
+    warm_up()
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Import the user's queue modules once the app serves (not before), so the first health
     check spends its time budget on Redis, not on imports; close the API's Redis client at stop."""
     from aegis_core.startup import warming
 
-    from aegis_worker.api import close_api_state
-    from aegis_worker.health import warm_up
+    async with warming(_warm_up, what="worker"):
+        yield
+    from aegis_worker.api import close_api_state  # imports arq: not before the app serves
     from aegis_worker.live_load import stop_all as stop_load_tests
 
-    async with warming(warm_up, what="worker"):
-        yield
     await close_api_state(app)
     await stop_load_tests()
 
