@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 from aegis_core.testing import RunningServer, run_server, wait_until, write_distribution
 
@@ -32,8 +33,15 @@ from aegis_core import Component, ComponentHealth
 from aegis_core.startup import warming
 
 
+_kept = []
+
+
 def _warm_up() -> None:
     time.sleep(float(os.environ.get("COUNTED_WARM_UP", "0")))  # like importing a big library
+    # Like building routes: many blocks in this thread's heap, freed but for the last one.
+    blocks = [bytes(4096) for _ in range(int(os.environ.get("COUNTED_WARM_UP_MB", "0")) * 256)]
+    _kept.extend(blocks[-1:])
+    del blocks
 
 
 @asynccontextmanager
@@ -221,3 +229,20 @@ def test_a_bad_log_format_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(raised.value) == (
         "LOG_FORMAT='xml' is not allowed: set LOG_FORMAT in .env to one of 'text' or 'json'"
     )
+
+
+def test_memory_the_warm_up_freed_goes_back_to_the_os_after_the_first_health_run(
+    root: Path,
+) -> None:
+    """A warm-up thread's heap keeps freed pages mapped; the server hands them back once the
+    first health run is done, so they do not count in its resident memory."""
+    with serve(root, COUNTED_WARM_UP_MB="300") as server:
+        assert wait_until(lambda: runs(root) >= 1, timeout=30)
+        assert wait_until(lambda: not _starting(server), timeout=30)
+        resident_mb = psutil.Process(server.process.pid).memory_info().rss / 2**20
+    assert resident_mb < 200, f"{resident_mb:.0f} MB resident after a 300 MB warm-up churn"
+
+
+def _starting(server: RunningServer) -> bool:
+    entry = server.get("/health/detailed").json()["components"]["counted"]
+    return bool(entry["metadata"].get("starting"))

@@ -5,6 +5,7 @@ Stored on `app.state.aegis`; the health router, the dashboard and tests all read
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from aegis_core.health.cache import SharedResult
 from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthStatus
 from aegis_core.health.runner import inline, run_all, starting_checks
 from aegis_core.settings import CoreSettings
-from aegis_core.startup import warmed_up
+from aegis_core.startup import release_freed_memory, warmed_up
 
 if TYPE_CHECKING:
     from aegis_core.dashboard.refresh import Sessions
@@ -83,7 +84,9 @@ class AegisRuntime:
 
     async def _first_run(self) -> DetailedHealth:
         await warmed_up()
-        return await self.detailed_health()
+        result = await self.detailed_health()
+        await asyncio.to_thread(release_freed_memory)  # what warming up and the run freed
+        return result
 
     async def _starting_health(self) -> DetailedHealth:
         return await self._run(starting_checks(self.health_checks()))
