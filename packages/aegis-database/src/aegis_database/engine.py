@@ -25,6 +25,7 @@ _sync: dict[str, Engine] = {}
 _sync_by_raw: dict[str, Engine] = {}
 """The same engines, by the URL as written (a cheaper lookup than parsing it again)."""
 _async: dict[str, AsyncEngine] = {}
+_unpooled: dict[tuple[str, float, bool], Engine] = {}
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -55,6 +56,23 @@ def get_async_engine(url: str | None = None) -> AsyncEngine:
         if key not in _async:
             _async[key] = build_async_engine(target, settings)
         return _async[key]
+
+
+def get_unpooled_engine(url: URL, settings: DatabaseSettings) -> Engine:
+    """The process-wide engine for `url` that opens a new connection for every use.
+
+    Health checks use it, so a starved pool cannot make them lie; it is kept rather than built
+    for every run, because building one (and detecting the server's version on its first
+    connect) cost more than the check itself."""
+    key = (
+        url.render_as_string(hide_password=False),
+        settings.DATABASE_CONNECT_TIMEOUT,
+        settings.DATABASE_ECHO,
+    )
+    with _lock:
+        if key not in _unpooled:
+            _unpooled[key] = build_engine(url, settings, pooled=False)
+        return _unpooled[key]
 
 
 def build_engine(url: URL, settings: DatabaseSettings, *, pooled: bool = True) -> Engine:
@@ -121,8 +139,9 @@ def _enable_sqlite_foreign_keys(engine: Engine) -> None:
 def dispose_engines() -> None:
     """Close every pool and forget the engines (and the cached settings)."""
     with _lock:
-        engines, async_engines = list(_sync.values()), list(_async.values())
+        engines, async_engines = [*_sync.values(), *_unpooled.values()], list(_async.values())
         _sync.clear()
+        _unpooled.clear()
         _sync_by_raw.clear()
         _async.clear()
     for engine in engines:

@@ -1,8 +1,9 @@
 """Database health: connect, `SELECT 1`, time it; never hang, always say which database.
 
-The probe runs in a thread with its own unpooled engine (so a starved pool cannot make health
-lie) and is bounded twice: the driver's connect timeout ends the thread, and
-`DATABASE_HEALTH_TIMEOUT` ends the wait, so `/health` answers even if the server never does.
+The probe runs in a thread on an unpooled engine, a new connection each time (so a starved
+pool cannot make health lie), and is bounded twice: the driver's connect timeout ends the
+thread, and `DATABASE_HEALTH_TIMEOUT` ends the wait, so `/health` answers even if the server
+never does.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from aegis_core.project import project_dir
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Connection
 
-from aegis_database.engine import build_engine
+from aegis_database.engine import get_unpooled_engine
 from aegis_database.settings import DatabaseSettings, get_settings
 from aegis_database.urls import describe, mask, sqlite_path, sync_url
 
@@ -77,29 +78,21 @@ def _migration_verdict(
 
 
 def _probe(url: URL, settings: DatabaseSettings) -> Probe:
-    engine = build_engine(url, settings, pooled=False)
-    try:
-        started = time.perf_counter()
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1")).scalar_one()
-            latency = round((time.perf_counter() - started) * 1000, 2)
-            info = connection.dialect.server_version_info
-        version = ".".join(str(part) for part in info) if info else None
-        return Probe(latency, version)
-    finally:
-        engine.dispose()
+    started = time.perf_counter()
+    with get_unpooled_engine(url, settings).connect() as connection:
+        connection.execute(text("SELECT 1")).scalar_one()
+        latency = round((time.perf_counter() - started) * 1000, 2)
+        info = connection.dialect.server_version_info
+    version = ".".join(str(part) for part in info) if info else None
+    return Probe(latency, version)
 
 
 def pending_migrations(
     url: URL, settings: DatabaseSettings
 ) -> tuple[dict[str, int] | None, str | None]:
     """Per branch, how many installed migrations the database lacks (code may need them)."""
-    engine = build_engine(url, settings, pooled=False)
-    try:
-        with engine.connect() as connection:
-            return _pending_on(connection, settings)
-    finally:
-        engine.dispose()
+    with get_unpooled_engine(url, settings).connect() as connection:
+        return _pending_on(connection, settings)
 
 
 def _pending_on(
