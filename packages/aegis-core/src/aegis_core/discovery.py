@@ -19,10 +19,6 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib.metadata import Distribution, EntryPoint, entry_points
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
-
 from aegis_core._version import __version__ as core_version
 from aegis_core.component import ENTRY_POINT_GROUP, Component, ComponentKind
 
@@ -140,6 +136,8 @@ def _package_of(ep: EntryPoint) -> str:
 
 def _components_by_distribution(installed: list[EntryPoint]) -> dict[str, tuple[str, ...]]:
     """Which component names each installed distribution provides, by its canonical name."""
+    from packaging.utils import canonicalize_name  # ~30 ms of imports: only with components
+
     providers: dict[str, tuple[str, ...]] = {}
     for ep in installed:
         if ep.dist is not None:
@@ -151,6 +149,9 @@ def _components_by_distribution(installed: list[EntryPoint]) -> dict[str, tuple[
 def _load(
     ep: EntryPoint, package: str, providers: dict[str, tuple[str, ...]]
 ) -> LoadedComponent | ComponentProblem:
+    # Only a component to load needs the requirement parser (~35 ms of imports at each start).
+    from packaging.requirements import InvalidRequirement
+
     version = ep.dist.version if ep.dist is not None else ""
     try:
         supports_core = _core_range(ep.dist)
@@ -183,6 +184,8 @@ def _load(
 
 def _core_range(dist: Distribution | None) -> str:
     """The aegis-core range `dist` requires (its pyproject dependency), or "" for none."""
+    from packaging.requirements import Requirement
+
     for raw in (dist.requires if dist is not None else None) or []:
         requirement = Requirement(raw)
         if requirement.name == "aegis-core" and requirement.marker is None:
@@ -194,6 +197,9 @@ def _required_components(
     dist: Distribution | None, providers: dict[str, tuple[str, ...]]
 ) -> tuple[str, ...]:
     """The installed components `dist` depends on unconditionally (an extra's are options)."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
     names: list[str] = []
     for raw in (dist.requires if dist is not None else None) or []:
         requirement = Requirement(raw)
@@ -222,6 +228,8 @@ def _core_incompatibility(
     name: str, package: str, version: str, supports_core: str
 ) -> ComponentProblem | None:
     """Say exactly what to upgrade when this component does not support the installed core."""
+    from packaging.specifiers import SpecifierSet
+
     supported = SpecifierSet(supports_core)
     if supported.contains(core_version, prereleases=True):
         return None
