@@ -258,7 +258,8 @@ def test_data_survives_down_and_up_and_down_leaves_nothing_running(stack: Stack)
 def test_after_removing_the_worker_make_up_runs_no_worker_redis_or_orphan(
     generated: Path, main_stack: Stack, tmp_path: Path
 ) -> None:
-    main_stack.make("down")  # two stacks at once would compete for the two cores
+    down = main_stack.make("down")  # two stacks at once would compete for the two cores
+    assert down.returncode == 0, down.stdout[-2000:] + down.stderr[-2000:]
     project = tmp_path / SLUG
     shutil.copytree(generated, project, symlinks=True, ignore=shutil.ignore_patterns(".venv"))
     removal = new_stack(project, main_stack.engine, "remove")
@@ -278,7 +279,11 @@ def test_after_removing_the_worker_make_up_runs_no_worker_redis_or_orphan(
 def test_scaled_out_workers_run_each_job_once_and_one_scheduler_replica_leads(
     stack: Stack,
 ) -> None:
-    scaled = stack.compose("up", "-d", "--scale", "worker-system=3", "--scale", "scheduler=2")
+    # --build: the image tag is the project's slug, which the removal test's copy of the
+    # project also builds; scaling must run this project's image, not whatever holds the tag.
+    scaled = stack.compose(
+        "up", "-d", "--build", "--scale", "worker-system=3", "--scale", "scheduler=2"
+    )
     assert scaled.returncode == 0, scaled.stderr[-3000:]
     try:
         states = stack.wait_healthy()
