@@ -11,7 +11,7 @@ from aegis_core.testing import require
 
 from tests.containers_support import BASE_IMAGE, Engine, ensure_built, setup_lock
 from tests.lifecycle_support import commit
-from tests.support import aegis
+from tests.support import init_project
 
 POSTGRES_IMAGE = "local/postgres"
 KEPT_MIGRATION = '''"""kept: a table of the project's own, made by its first migration."""
@@ -81,12 +81,7 @@ def ensure_postgres_image(engine: Engine) -> None:
 def postgres_project(root: Path, slug: str, index_url: str) -> Path:
     """`aegis init SLUG --components 'database[postgres]'` in `root` from the index at
     `index_url`, with the project's own first migration (KEPT_MIGRATION), committed."""
-    made = aegis(
-        "init", slug, "--no-interactive", "--components", "database[postgres]",
-        cwd=root, env={"AEGIS_INDEX": f"{index_url}/simple/"},
-    )  # fmt: skip
-    assert made.returncode == 0, made.output
-    project = root / slug
+    project = init_project(root, slug, "database[postgres]", f"{index_url}/simple/")
     versions = project / "migrations" / "versions"
     versions.mkdir(parents=True, exist_ok=True)
     (versions / "a0001_kept.py").write_text(KEPT_MIGRATION)

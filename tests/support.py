@@ -45,6 +45,17 @@ def aegis(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Result:
     return run([sys.executable, "-m", "aegis_cli", *args], cwd=cwd, env=env)
 
 
+def init_project(root: Path, slug: str, components: str, index: str) -> Path:
+    """`aegis init SLUG --components COMPONENTS` in `root`, resolving aegis-* from the index
+    at `index` (its `/simple/` URL); the new project's folder."""
+    made = aegis(
+        "init", slug, "--no-interactive", "--components", components,
+        cwd=root, env={"AEGIS_INDEX": index},
+    )  # fmt: skip
+    assert made.returncode == 0, made.output
+    return root / slug
+
+
 def copy_project(source: Path, destination: Path) -> Path:
     """Copy a generated project without its venv, then re-create the venv (warm uv cache)."""
     shutil.copytree(source, destination, ignore=IGNORED, symlinks=True)

@@ -22,7 +22,7 @@ from aegis_core.testing import free_port, wait_until
 
 from tests.containers_support import Engine, Stack, serve_index
 from tests.lifecycle_support import commit
-from tests.support import aegis
+from tests.support import aegis, init_project
 
 pytestmark = pytest.mark.xdist_group("containers")
 
@@ -72,12 +72,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory, container_index: str) ->
     """`aegis init` with worker, scheduler and database against the served index, plus a
     scheduled job of the user's, committed (as `aegis add/remove` want a clean tree)."""
     root = tmp_path_factory.mktemp("containers")
-    made = aegis(
-        "init", SLUG, "--no-interactive", "--components", COMPONENTS,
-        cwd=root, env={"AEGIS_INDEX": container_index},
-    )  # fmt: skip
-    assert made.returncode == 0, made.output
-    project = root / SLUG
+    project = init_project(root, SLUG, COMPONENTS, container_index)
     (project / "app" / "components" / "scheduler.py").write_text(SCHEDULER_STUB)
     routing = project / "app" / "components" / "backend" / "api" / "routing.py"
     routing.write_text(routing.read_text() + SLOW_ROUTE)

@@ -28,7 +28,7 @@ from aegis_core.testing.terminal import Terminal
 from tests.containers_support import BASE_IMAGE, REDIS_IMAGE, Engine, serve_index
 from tests.deploy_support import SshServer, deploy_ok, running_sshd, tear_down_server
 from tests.lifecycle_support import commit
-from tests.support import Result, aegis
+from tests.support import Result, aegis, init_project
 
 pytestmark = pytest.mark.xdist_group("containers")
 
@@ -60,12 +60,7 @@ def shipped(
     """A generated project (database on SQLite), its .env.deploy and deploy-init done: the
     project, the compose project name on the server, the published port."""
     root = tmp_path_factory.mktemp("deploy")
-    made = aegis(
-        "init", SLUG, "--no-interactive", "--components", "database",
-        cwd=root, env={"AEGIS_INDEX": container_index},
-    )  # fmt: skip
-    assert made.returncode == 0, made.output
-    project = root / SLUG
+    project = init_project(root, SLUG, "database", container_index)
     port = SERVER_PORT
     env = (project / ".env.example").read_text()
     (project / ".env.deploy").write_text(

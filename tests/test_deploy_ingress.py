@@ -27,7 +27,7 @@ from aegis_ingress.testing import UNREACHABLE_CA
 from tests.containers_support import BASE_IMAGE, REDIS_IMAGE, Engine, serve_index
 from tests.deploy_support import SshServer, deploy_ok, running_sshd, ship, tear_down_server
 from tests.lifecycle_support import commit
-from tests.support import aegis
+from tests.support import init_project
 from tests.traefik_support import TRAEFIK_IMAGE, ensure_traefik_image
 
 pytestmark = pytest.mark.xdist_group("containers")
@@ -66,11 +66,7 @@ def test_a_project_with_the_ingress_deploys_and_serves_https(
     try:
         with serve_index(index_dir, Path(aegis_index).name) as url:
             index = {"AEGIS_INDEX": f"{url}/simple/"}
-            made = aegis(
-                "init", SLUG, "--no-interactive", "--components", "database", cwd=root, env=index
-            )
-            assert made.returncode == 0, made.output
-            project = root / SLUG
+            project = init_project(root, SLUG, "database", index["AEGIS_INDEX"])
             deploy_ok(project, "add", "ingress", env=index)
             deploy_ok(project, "ingress-enable", "--domain", DOMAIN, "--email", "ops@example.com")
             configure_for_the_test(project, ca, http_port, https_port)

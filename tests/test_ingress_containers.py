@@ -20,7 +20,7 @@ import pytest
 from aegis_core.testing import free_port, wait_until
 
 from tests.containers_support import Engine, Stack, serve_index
-from tests.support import aegis
+from tests.support import init_project
 from tests.traefik_support import TRAEFIK_IMAGE, ensure_traefik_image
 
 pytestmark = pytest.mark.xdist_group("containers")
@@ -56,12 +56,7 @@ def generated(
     ensure_traefik_image(docker_engine)
     root = tmp_path_factory.mktemp("ingress-containers")
     with serve_index(index_dir, Path(aegis_index).name) as url:
-        made = aegis(
-            "init", SLUG, "--no-interactive", "--components", "ingress",
-            cwd=root, env={"AEGIS_INDEX": f"{url}/simple/"},
-        )  # fmt: skip
-        assert made.returncode == 0, made.output
-        project = root / SLUG
+        project = init_project(root, SLUG, "ingress", f"{url}/simple/")
         shutil.copy(project / ".env.example", project / ".env")  # ignored by git
         running = IngressStack(
             project, f"aegistest-ingress-{free_port()}", free_port(), docker_engine,
