@@ -12,6 +12,7 @@ is its own model (see `schemas`), so clients and fuzzers know what is valid.
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -68,6 +69,7 @@ JOB_LINKS = {
     },
 }
 JobId = Annotated[str, Path(min_length=1, max_length=MAX_JOB_ID)]
+logger = logging.getLogger("aegis.worker")
 
 
 class CleanErrorsRoute(APIRoute):
@@ -123,7 +125,8 @@ def build_router() -> APIRouter:
     )
     try:
         queues = load_queues()
-    except QueueConfigError:
+    except QueueConfigError as exc:
+        logger.warning("worker queues not loaded: %s", exc)
         queues = {}  # /health and every route below name the broken module
     for task, specs in tasks_by_name(queues).items():
         _add_enqueue_route(router, task, specs)

@@ -66,21 +66,11 @@ def dashboard_actions() -> Sequence[DashboardAction]:
     return actions()
 
 
-def _warm_up() -> None:
-    """In the warm-up thread: the queue modules, and with them arq and redis."""
-    from aegis_worker.health import warm_up
-
-    warm_up()
-
-
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Import the user's queue modules once the app serves (not before), so the first health
-    check spends its time budget on Redis, not on imports; close the API's Redis client at stop."""
-    from aegis_core.startup import warming
-
-    async with warming(_warm_up, what="worker"):
-        yield
+    """Close the API's Redis client and any load test at stop. The user's queue modules are
+    imported after the app serves, by aegis-core's warm-up of the deferred router above."""
+    yield
     from aegis_worker.api import close_api_state  # imports arq: not before the app serves
     from aegis_worker.live_load import stop_all as stop_load_tests
 

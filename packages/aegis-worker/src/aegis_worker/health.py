@@ -6,7 +6,6 @@ piling up). An idle queue with no worker → info (nothing is wrong yet, but not
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from aegis_core.component import DashboardCard
@@ -19,7 +18,6 @@ from aegis_worker.settings import WorkerConfig, get_settings
 from aegis_worker.status import QueueState, Snapshot, take_snapshot
 
 RECENT_ON_CARD = 3
-logger = logging.getLogger("aegis.worker")
 
 
 async def worker_health(config: WorkerConfig | None = None) -> ComponentHealth:
@@ -32,14 +30,6 @@ async def worker_health(config: WorkerConfig | None = None) -> ComponentHealth:
     tasks = {name: set(spec.functions) for name, spec in queues.items()}
     snapshot = await take_snapshot(config, queues, tasks=tasks)
     return health_from_snapshot(snapshot, config, list(queues))
-
-
-def warm_up() -> None:
-    """Import the queue modules now; a broken one is logged here and reported by /health."""
-    try:
-        load_queues()
-    except QueueConfigError as exc:
-        logger.warning("worker queues not loaded: %s", exc)
 
 
 def health_from_snapshot(
