@@ -34,10 +34,6 @@ class DeferredRoutes(BaseRoute):
         self._routes: list[BaseRoute] | None = None
 
     @property
-    def built(self) -> bool:
-        return self._routes is not None
-
-    @property
     def routes(self) -> list[BaseRoute]:
         """The built routes, made on the first call (thread-safe: the warm-up runs in a thread)."""
         if self._routes is None:

@@ -59,17 +59,15 @@ async def warming(function: Callable[[], None], *, what: str) -> AsyncIterator[N
             await task
 
 
-def release_freed_memory() -> bool:
+def release_freed_memory() -> None:
     """Hand back to the OS the heap pages that freed objects left behind (glibc's
-    `malloc_trim`); False where the C library has none (musl, macOS).
+    `malloc_trim`; nothing happens where the C library has none, e.g. musl or macOS).
 
     Warm-ups import and build in threads, and glibc gives each thread its own heap: what they
     free stays mapped, ~10 MB of a grown project's resident memory, until a trim returns it."""
     trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is None:
-        return False
-    trim(0)
-    return True
+    if trim is not None:
+        trim(0)
 
 
 async def warmed_up(limit: float = WARM_UP_LIMIT) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 from aegis_core.project import project_dir
 from sqlalchemy.engine import URL, make_url
 
+from aegis_database.settings import BACKEND_ALIASES
+
 _SYNC_DRIVER = {"postgresql": "psycopg", "sqlite": "pysqlite"}
 _ASYNC_DRIVER = {"postgresql": "psycopg", "sqlite": "aiosqlite"}
 _ASYNC_ONLY = {"asyncpg", "aiosqlite", "psycopg_async", "aiomysql", "asyncmy"}
@@ -24,9 +26,8 @@ class DatabaseUrlError(ValueError):
 
 def parse(raw: str, base: Path | None = None) -> URL:
     """Parse `raw`, accept `postgres://`, and anchor a relative SQLite file at the project dir."""
-    text = raw.strip()
-    if text.startswith("postgres://"):
-        text = "postgresql://" + text[len("postgres://") :]
+    scheme, separator, rest = raw.strip().partition("://")
+    text = f"{BACKEND_ALIASES.get(scheme, scheme)}{separator}{rest}"
     try:
         url = make_url(text)
     except Exception as exc:
