@@ -55,9 +55,11 @@ def create_app(
         docs_url=None,  # mount_api_docs serves them with local assets (they work offline)
         redoc_url=None,
     )
+    # First of all routes, not behind an included router's extra matching layer: probes and
+    # load balancers call them more than anything else.
+    app.router.routes[:0] = health_router(runtime).routes
     mount_api_docs(app, settings.APP_NAME)
     app.state.aegis = runtime
-    app.include_router(health_router(runtime))
     project_router = _project_router(project_package)
     if project_router is not None:  # first: a project route wins over a component's at its path
         app.include_router(project_router, prefix=settings.API_PREFIX)

