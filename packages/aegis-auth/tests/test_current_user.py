@@ -65,3 +65,26 @@ def test_a_route_changes_the_current_user_through_its_own_session(
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def test_overriding_get_current_user_reaches_routes_that_need_an_active_user(
+    auth_project: AuthProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project's test replaces the token check once: `get_current_active_user` (and
+    `require_superuser` on top of it) build on `get_current_user`, so `/auth/me` sees the
+    stand-in; the route still documents the OAuth2 scheme /docs' Authorize button fills in."""
+    from aegis_auth import User, get_current_user
+    from aegis_core import create_app
+    from fastapi.testclient import TestClient
+
+    for name, value in auth_project.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AEGIS_PROJECT_PACKAGE", "no_such_project_package")
+    app = create_app()
+    stand_in = User(id=4242, email="stand-in@example.com", hashed_password="-")
+    app.dependency_overrides[get_current_user] = lambda: stand_in
+    with TestClient(app) as client:
+        me = client.get("/api/auth/me")
+    assert me.status_code == 200 and me.json()["email"] == "stand-in@example.com"
+    schema = app.openapi()
+    assert schema["paths"]["/api/auth/me"]["get"]["security"] == [{"OAuth2PasswordBearer": []}]
