@@ -168,13 +168,21 @@ elif debian; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null ||
   { echo "installing Docker with apt-get failed (need root or passwordless sudo)" >&2; exit 20; }
-  as_root systemctl enable --now docker >/dev/null 2>&1 || true
+  # systemd starts it on most servers; `service` where the init system is not systemd.
+  as_root systemctl enable --now docker >/dev/null 2>&1 || as_root service docker start >/dev/null 2>&1 || true
   step "ok docker: installed"
 else
   echo "Docker is not installed and this is not a Debian server: install Docker Engine, then run deploy-setup again" >&2
   exit 20
 fi
-docker info >/dev/null 2>&1 || {
+if [ "$(id -u)" != 0 ] && ! id -nG | tr ' ' '\n' | grep -qx docker; then
+  as_root usermod -aG docker "$(id -un)" >/dev/null 2>&1 &&
+  step "ok docker group: $(id -un) added (from the next login, docker needs no sudo)" ||
+  step "skip docker group: could not add $(id -un) to it (needs root or passwordless sudo)"
+fi
+# A group just joined counts from the next login only: `sg` asks with it in this session.
+engine_answers() { docker info >/dev/null 2>&1 || sg docker -c 'docker info' >/dev/null 2>&1; }
+engine_answers || {
   echo "Docker is installed but its engine does not answer for $(id -un) (is dockerd running? is the user in the docker group?)" >&2; exit 20; }
 if docker compose version >/dev/null 2>&1; then
   step "ok compose: present ($(docker compose version --short 2>/dev/null))"
@@ -182,14 +190,16 @@ elif debian; then
   step "doing compose: installing docker-compose with apt-get"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null 2>&1 || true
   docker compose version >/dev/null 2>&1 || {
-    echo "Docker Compose v2 is missing (docker compose version fails): install the docker-compose-plugin package" >&2; exit 21; }
+    echo "Docker Compose v2 is missing (docker compose version fails; Debian 12's docker-compose is the old v1): install docker-compose-plugin from Docker's apt repository, then run deploy-setup again" >&2; exit 21; }
   step "ok compose: installed"
 else
   echo "Docker Compose v2 is missing (docker compose version fails)" >&2; exit 21
 fi
-if command -v ufw >/dev/null 2>&1; then
-  as_root ufw allow "$SSH_PORT/tcp" >/dev/null && as_root ufw allow 80/tcp >/dev/null &&
-  as_root ufw allow 443/tcp >/dev/null && as_root ufw --force enable >/dev/null &&
+# ufw lives in /usr/sbin, which is not on a non-root user's PATH on Debian.
+UFW=$(command -v ufw 2>/dev/null || { [ -x /usr/sbin/ufw ] && echo /usr/sbin/ufw; } || true)
+if [ -n "$UFW" ]; then
+  as_root "$UFW" allow "$SSH_PORT/tcp" >/dev/null && as_root "$UFW" allow 80/tcp >/dev/null &&
+  as_root "$UFW" allow 443/tcp >/dev/null && as_root "$UFW" --force enable >/dev/null &&
   step "ok firewall: ufw allows $SSH_PORT (ssh), 80 and 443, denies the rest" ||
   step "skip firewall: ufw present but could not be configured as $(id -un)"
 else
