@@ -199,17 +199,27 @@ def debian_mirror() -> str:
 def _ensure_base_image() -> str | None:
     """`local/python:3.11`: Debian bookworm's Python 3.11 with venv, like the official slim
     image (`passwd` for useradd); about a minute, once."""
-    if image_exists(BASE_IMAGE):
+    return ensure_debian_image(BASE_IMAGE, "bookworm", BASE_PACKAGES, [BASE_HOOK], BASE_ENV)
+
+
+def ensure_debian_image(
+    name: str, suite: str, packages: str, hooks: list[str], changes: list[str]
+) -> str | None:
+    """Image `name` from Debian `suite` with `packages` (mmdebstrap | docker import), made
+    once and kept; None when it is there, else what failed. `hooks` are mmdebstrap
+    customize-hooks (`$1` is the new root), `changes` Dockerfile lines for `docker import`."""
+    if image_exists(name):
         return None
-    options = ["--variant=minbase", f"--include={BASE_PACKAGES}", f"--customize-hook={BASE_HOOK}"]
+    options = ["--variant=minbase", f"--include={packages}"]
+    options += [f"--customize-hook={hook}" for hook in hooks]
     bootstrap = subprocess.Popen(
-        ["mmdebstrap", *options, "bookworm", "-", debian_mirror()],
+        ["mmdebstrap", *options, suite, "-", debian_mirror()],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    changes = [arg for line in BASE_ENV for arg in ("-c", line)]
+    change_args = [arg for line in changes for arg in ("-c", line)]
     imported = subprocess.run(
-        ["docker", "import", *changes, "-", BASE_IMAGE],
+        ["docker", "import", *change_args, "-", name],
         stdin=bootstrap.stdout,
         capture_output=True,
         text=True,
@@ -219,7 +229,7 @@ def _ensure_base_image() -> str | None:
     errors = bootstrap.stderr.read().decode(errors="replace")
     if bootstrap.wait() != 0 or imported.returncode != 0:
         last = (errors + imported.stderr).strip().splitlines()[-1:]
-        return f"the base image {BASE_IMAGE} (mmdebstrap | docker import failed: {last})"
+        return f"the image {name} (mmdebstrap | docker import failed: {last})"
     return None
 
 
