@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +21,13 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from aegis_core.testing import RunningServer, run_server, wait_until, write_distribution
+from aegis_core.testing import (
+    RunningServer,
+    free_port,
+    run_server,
+    wait_until,
+    write_distribution,
+)
 
 COUNTED = """
 from __future__ import annotations
@@ -34,9 +42,12 @@ from aegis_core.startup import warming
 
 
 _kept = []
+warm_up_started = False
 
 
 def _warm_up() -> None:
+    global warm_up_started
+    warm_up_started = True
     time.sleep(float(os.environ.get("COUNTED_WARM_UP", "0")))  # like importing a big library
     # Like building routes: many blocks in this thread's heap, freed but for the last one.
     blocks = [bytes(4096) for _ in range(int(os.environ.get("COUNTED_WARM_UP_MB", "0")) * 256)]
@@ -83,6 +94,13 @@ PROJECT = {
         async def orders() -> dict[str, int]:
             logger.warning("listing orders")
             return {"orders": 0}
+
+
+        @router.get("/warm-up")
+        async def warm_up() -> dict[str, bool]:
+            import aegis_counted
+
+            return {"started": aegis_counted.warm_up_started}
     """,
 }
 
@@ -167,6 +185,39 @@ def test_a_recent_result_is_reused_by_health_and_detailed(root: Path) -> None:
             assert server.get(path).status_code == 200
         assert runs(root) == before
         assert server.get("/health/detailed").json()["timestamp"] == first["timestamp"]
+
+
+def test_warm_ups_start_once_the_first_request_is_answered(root: Path) -> None:
+    """A warm-up thread would hold the GIL while the first request (a start-up probe's) is
+    served: it starts after that answer instead. The server is polled from its very first
+    moment, so the first answer this test gets is the server's first answer."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)]
+    env = {**os.environ, **server_env(root)}
+    server = subprocess.Popen(command, cwd=root / "project", env=env, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api/warm-up"
+    try:
+        answers: list[dict[str, bool]] = []
+        wait_until(lambda: _record(answers, _answer(url)), 60, what="the server's first answer")
+        assert answers[0] == {"started": False}
+        wait_until(lambda: _answer(url) == {"started": True}, 30, what="the warm-up")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _record(answers: list[dict[str, bool]], answer: dict[str, bool] | None) -> bool:
+    if answer is not None:
+        answers.append(answer)
+    return answer is not None
+
+
+def _answer(url: str) -> dict[str, bool] | None:
+    try:
+        answer: dict[str, bool] = httpx.get(url, timeout=10).json()
+    except httpx.TransportError:
+        return None
+    return answer
 
 
 def test_health_says_starting_until_the_first_run_has_finished(root: Path) -> None:

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
 from aegis_core.component import DeferredRouter
+from aegis_core.startup import answered
 
 MATCHED_ROUTE = "aegis.deferred_route"
 """Scope key carrying the built route that matched, from `matches` to `handle`."""
@@ -79,7 +80,16 @@ class DeferredRoutes(BaseRoute):
 
 class AegisApp(FastAPI):
     """FastAPI, with deferred routes listed as the routes they stand for, so the OpenAPI
-    schema (and anything else reading `app.routes`) sees every operation."""
+    schema (and anything else reading `app.routes`) sees every operation; and which tells the
+    warm-ups when it has answered its first request (`aegis_core.startup.warming`)."""
+
+    _has_answered = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
+        if not self._has_answered and scope["type"] == "http":
+            self._has_answered = True
+            answered()
 
     @property
     def routes(self) -> list[BaseRoute]:

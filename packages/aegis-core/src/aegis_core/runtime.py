@@ -21,10 +21,14 @@ from aegis_core.health.cache import SharedResult
 from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthStatus
 from aegis_core.health.runner import inline, run_all, starting_checks
 from aegis_core.settings import CoreSettings
-from aegis_core.startup import release_freed_memory, warmed_up
+from aegis_core.startup import release_freed_memory, warmed_up, warming_up
 
 if TYPE_CHECKING:
     from aegis_core.dashboard.refresh import Sessions
+
+
+FIRST_WAIT = 0.05
+"""Seconds a health caller waits for the first run before it gets the "starting" answer."""
 
 
 @dataclass
@@ -75,6 +79,9 @@ class AegisRuntime:
             cache_seconds,
             stale_for=self.settings.HEALTH_CHECK_TIMEOUT if cache_seconds > 0 else 0.0,
             starting=self._starting_health,
+            # While components warm up, the first run has not even begun its checks: waiting
+            # for it would only delay the "starting" answer a start-up probe is waiting for.
+            first_wait=0.0 if warming_up() else FIRST_WAIT,
         )
 
     def warm_up(self) -> None:
