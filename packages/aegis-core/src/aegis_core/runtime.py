@@ -17,7 +17,7 @@ from aegis_core.discovery import (
     ProblemKind,
 )
 from aegis_core.health.builtin import backend_health, frontend_health_check
-from aegis_core.health.cache import SharedResult
+from aegis_core.health.cache import FIRST_WAIT, SharedResult
 from aegis_core.health.models import ComponentHealth, DetailedHealth, HealthStatus
 from aegis_core.health.runner import inline, run_all, starting_checks
 from aegis_core.settings import CoreSettings
@@ -25,10 +25,6 @@ from aegis_core.startup import release_freed_memory, warmed_up, warming_up
 
 if TYPE_CHECKING:
     from aegis_core.dashboard.refresh import Sessions
-
-
-FIRST_WAIT = 0.05
-"""Seconds a health caller waits for the first run before it gets the "starting" answer."""
 
 
 @dataclass
@@ -74,14 +70,16 @@ class AegisRuntime:
         finished (health/cache.py). In-process `get_system_status()` and the dashboard run
         fresh."""
         cache_seconds = self.settings.HEALTH_CACHE_SECONDS
+        # While components warm up, the first run has not even begun its checks: waiting for it
+        # would only delay the "starting" answer a start-up probe is waiting for. (Asked only
+        # before the first result: every later call is on the hot path.)
+        first_wait = FIRST_WAIT if self._health.has_result or not warming_up() else 0.0
         return await self._health.get(
             self.detailed_health if self._health.has_result else self._first_run,
             cache_seconds,
             stale_for=self.settings.HEALTH_CHECK_TIMEOUT if cache_seconds > 0 else 0.0,
             starting=self._starting_health,
-            # While components warm up, the first run has not even begun its checks: waiting
-            # for it would only delay the "starting" answer a start-up probe is waiting for.
-            first_wait=0.0 if warming_up() else FIRST_WAIT,
+            first_wait=first_wait,
         )
 
     def warm_up(self) -> None:

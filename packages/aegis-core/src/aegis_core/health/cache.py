@@ -25,6 +25,8 @@ from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+FIRST_WAIT = 0.05
+"""Seconds a caller waits for the very first run before it gets the `starting` stand-in."""
 
 
 class SharedResult(Generic[T]):
@@ -44,7 +46,7 @@ class SharedResult(Generic[T]):
         *,
         stale_for: float = 0.0,
         starting: Callable[[], Awaitable[T]] | None = None,
-        first_wait: float = 0.05,
+        first_wait: float = FIRST_WAIT,
     ) -> T:
         """A result at most `ttl` old, or up to `ttl + stale_for` old while a new run is in
         flight; `starting()` when the very first run takes over `first_wait` seconds;
