@@ -181,8 +181,7 @@ if [ "$(id -u)" != 0 ] && ! id -nG | tr ' ' '\n' | grep -qx docker; then
   step "skip docker group: could not add $(id -un) to it (needs root or passwordless sudo)"
 fi
 # A group just joined counts from the next login only: `sg` asks with it in this session.
-engine_answers() { docker info >/dev/null 2>&1 || sg docker -c 'docker info' >/dev/null 2>&1; }
-engine_answers || {
+docker info >/dev/null 2>&1 || sg docker -c 'docker info' >/dev/null 2>&1 || {
   echo "Docker is installed but its engine does not answer for $(id -un) (is dockerd running? is the user in the docker group?)" >&2; exit 20; }
 if docker compose version >/dev/null 2>&1; then
   step "ok compose: present ($(docker compose version --short 2>/dev/null))"
