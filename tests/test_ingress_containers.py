@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,11 +53,12 @@ def generated(
     tmp_path_factory: pytest.TempPathFactory, index_dir: Path, aegis_index: str,
     docker_engine: Engine,
 ) -> Iterator[IngressStack]:  # fmt: skip
-    """A project made with --components ingress (its .env from .env.example); torn down after."""
+    """A project made with --components ingress,worker,scheduler (its .env from .env.example);
+    torn down after."""
     ensure_traefik_image(docker_engine)
     root = tmp_path_factory.mktemp("ingress-containers")
     with serve_index(index_dir, Path(aegis_index).name) as url:
-        project = init_project(root, SLUG, "ingress", f"{url}/simple/")
+        project = init_project(root, SLUG, "ingress,worker,scheduler", f"{url}/simple/")
         shutil.copy(project / ".env.example", project / ".env")  # ignored by git
         running = IngressStack(
             project, f"aegistest-ingress-{free_port()}", free_port(), docker_engine,
@@ -76,30 +78,34 @@ def stack(generated: IngressStack) -> IngressStack:
 
 
 def test_traefik_runs_healthy_in_front_of_the_web_container(stack: IngressStack) -> None:
+    """Traefik holds the app's own port (PORT) as well as 80: web publishes nothing."""
     states = stack.health()
     assert states["traefik"] == ["healthy"], states
     assert states["web"] == ["healthy"], states
-    through = httpx.get(f"{stack.traefik}/health", timeout=10)
-    assert through.status_code == 200
-    assert through.json()["status"] in {"healthy", "info", "warning"}
+    for entry in (stack.traefik, stack.url):
+        through = httpx.get(f"{entry}/health", timeout=10)
+        assert through.status_code == 200
+        assert through.json()["status"] in {"healthy", "info", "warning"}
+    web = [c["Ports"] for c in stack.containers() if "-web-" in c["Names"]]
+    assert web and not any("->" in ports for ports in web), f"web publishes {web}"
 
 
 def test_admin_pages_through_traefik_are_refused_outside_the_allowlist(
     stack: IngressStack,
 ) -> None:
-    """From the host, Traefik's client is Docker's gateway: not in the 127.0.0.1 allowlist."""
-    refused = httpx.get(f"{stack.traefik}/docs", timeout=10)
-    direct = httpx.get(f"{stack.url}/docs", timeout=10)
-    assert refused.status_code == 403
-    assert direct.status_code == 403, "the app's own guard: Docker's gateway is not loopback"
+    """From the host, Traefik's client is Docker's gateway: not in the 127.0.0.1 allowlist, on
+    either of its entries."""
+    for entry in (stack.traefik, stack.url):
+        assert httpx.get(f"{entry}/docs", timeout=10).status_code == 403
 
 
 def test_production_overrides_trust_traefik_and_publish_only_traefik(
     generated: IngressStack,
 ) -> None:
-    """make prod-up: the web container publishes nothing and believes Traefik's
-    X-Forwarded-For. Allowing only Docker's gateway (where host clients come from) opens
-    /docs through Traefik: the app saw the gateway's address, not Traefik's own."""
+    """make prod-up: Traefik publishes 80 and 443 only (not the app's development port), and
+    the app believes Traefik's X-Forwarded-For. Allowing only Docker's gateway (where host
+    clients come from) opens /docs through Traefik: the app saw the gateway's address, not
+    Traefik's own."""
     stack = generated
     prod = stack.make("prod-up")
     assert prod.returncode == 0, prod.stdout[-3000:] + prod.stderr[-3000:]
@@ -110,15 +116,20 @@ def test_production_overrides_trust_traefik_and_publish_only_traefik(
 
     gateway = _gateway(stack)
     env_file = stack.project / ".env"
-    env_file.write_text(env_file.read_text() + f"\nADMIN_IP_ALLOWLIST={gateway}/32\n")
-    again = stack.make("prod-up")
-    assert again.returncode == 0, again.stderr[-3000:]
-    stack.wait_healthy()
-    wait_until(
-        lambda: httpx.get(f"{stack.traefik}/docs", timeout=10).status_code == 200,
-        60,
-        what="/docs through Traefik for the allowed gateway",
-    )
+    original = env_file.read_text()
+    env_file.write_text(original + f"\nADMIN_IP_ALLOWLIST={gateway}/32\n")
+    try:
+        again = stack.make("prod-up")
+        assert again.returncode == 0, again.stderr[-3000:]
+        stack.wait_healthy()
+        wait_until(
+            lambda: httpx.get(f"{stack.traefik}/docs", timeout=10).status_code == 200,
+            60,
+            what="/docs through Traefik for the allowed gateway",
+        )
+    finally:
+        env_file.write_text(original)
+        stack.compose("down", "--remove-orphans")
 
 
 def _gateway(stack: IngressStack) -> str:
@@ -130,33 +141,43 @@ def _gateway(stack: IngressStack) -> str:
     return inspected.stdout.strip()
 
 
-PROD = ("-f", "docker-compose.yml", "-f", "docker-compose.prod.yml")
-
-
-def test_three_web_replicas_run_behind_traefik_and_not_on_one_published_port(
-    generated: IngressStack,
-) -> None:
-    """`--scale web=3`: on the development stack the app's one published port can belong to one
-    container, and Compose says so; with the production overrides only Traefik publishes, so
-    three replicas run healthy and Traefik still answers when two of them stop."""
-    stack = generated
-    stack.up()
+def test_the_whole_stack_scales_out_with_one_compose_command(stack: IngressStack) -> None:
+    """The literal `docker compose up -d --scale web=3 --scale worker-system=3 --scale
+    scheduler=2` on `make up`'s stack: every replica healthy, requests to the app's own port
+    spread over the web replicas by Traefik, which still answers when two of them stop."""
     try:
-        clash = stack.compose("up", "-d", "--scale", "web=3")
-        assert clash.returncode != 0
-        assert "port is already allocated" in clash.stderr, clash.stderr[-2000:]
-        scaled = stack.compose(*PROD, "up", "-d", "--build", "--scale", "web=3")
+        scaled = stack.compose(
+            "up", "-d", "--scale", "web=3", "--scale", "worker-system=3", "--scale", "scheduler=2"
+        )  # fmt: skip
         assert scaled.returncode == 0, scaled.stderr[-3000:]
-        assert stack.wait_healthy()["web"] == ["healthy"] * 3
-        for _ in range(6):
-            assert httpx.get(f"{stack.traefik}/health", timeout=10).status_code == 200
-        webs = sorted(c["Names"] for c in stack.containers() if "-web-" in c["Names"])
-        stopped = stack.engine.docker("stop", *webs[:2])
+        states = stack.wait_healthy()
+        assert states["web"] == ["healthy"] * 3, states
+        assert (len(states["worker-system"]), len(states["scheduler"])) == (3, 2), states
+        webs = sorted(
+            (c["Names"], c["ID"][:12]) for c in stack.containers() if "-web-" in c["Names"]
+        )
+        answered_by = _replicas_answering(stack.url, requests=60)
+        assert answered_by <= {id for _, id in webs} and len(answered_by) > 1, (answered_by, webs)
+        stopped = stack.engine.docker("stop", *(name for name, _ in webs[:2]))
         assert stopped.returncode == 0, stopped.stderr
         wait_until(
-            lambda: httpx.get(f"{stack.traefik}/health", timeout=10).status_code == 200,
+            lambda: httpx.get(f"{stack.url}/health", timeout=10).status_code == 200,
             30,
             what="/health through Traefik from the one replica left",
         )
     finally:
-        stack.compose(*PROD, "up", "-d", "--scale", "web=1")
+        stack.compose(
+            "up", "-d", "--scale", "web=1", "--scale", "worker-system=1", "--scale", "scheduler=1"
+        )  # fmt: skip
+
+
+def _replicas_answering(url: str, requests: int) -> set[str]:
+    """Hostnames (container ids) of the replicas that answered `requests` concurrent calls."""
+
+    def one(_: int) -> str:
+        answer = httpx.get(f"{url}/health/detailed", timeout=10)
+        assert answer.status_code == 200, answer.text[:500]
+        return str(answer.json()["components"]["backend"]["metadata"]["hostname"])
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        return set(pool.map(one, range(requests)))

@@ -30,6 +30,7 @@ FILES = {
     "traefik/traefik.yml",
     "traefik/dynamic/aegis.yml",
     "compose/ingress.yml",
+    "compose/app.ingress.yml",
     "docker-compose.prod.yml",
     "make/ingress.mk",
 }
@@ -70,15 +71,26 @@ def test_add_writes_the_traefik_stubs_and_remove_takes_them_back(project: Path) 
     record = manifest(project)["components"]["ingress"]
     assert set(record["files"]) == FILES
     assert all(relative in output for relative in FILES), output
-    assert record["compose"] == ["compose/ingress.yml"]
-    assert "  - compose/ingress.yml\n" in (project / "docker-compose.yml").read_text()
+    assert record["compose"] == ["compose/app.ingress.yml", "compose/ingress.yml"]
+    compose_file = (project / "docker-compose.yml").read_text()
+    assert "  - compose/ingress.yml\n" in compose_file
+    assert "  - path: [compose/app.yml, compose/app.ingress.yml]\n" in compose_file
     assert "ADMIN_IP_ALLOWLIST=127.0.0.1/32,::1/128" in (project / ".env.example").read_text()
     assert compose_valid(project).returncode == 0
-    traefik = compose_config(project)["services"]["traefik"]
-    assert {p["target"] for p in traefik["ports"]} == {80, 443}
+    development = compose_config(project)["services"]
+    assert "ports" not in development["web"], "Traefik holds the app's port; web scales"
+    assert development["web"]["environment"]["INGRESS_TRAEFIK_URL"] == "http://traefik:8080"
+    traefik = development["traefik"]
+    assert {(p.get("host_ip", ""), p["published"], p["target"]) for p in traefik["ports"]} == {
+        ("", "80", 80),
+        ("", "443", 443),
+        ("127.0.0.1", "8000", 80),
+    }
     assert "--ping" in traefik["healthcheck"]["test"]
     production = compose_config(project, "docker-compose.yml", "docker-compose.prod.yml")
     assert "ports" not in production["services"]["web"], "in production only Traefik listens"
+    published = {p["published"] for p in production["services"]["traefik"]["ports"]}
+    assert published == {"80", "443"}, "the app's development port is not published"
     commit(project, "add ingress")
 
     ok("remove", "ingress", cwd=project)

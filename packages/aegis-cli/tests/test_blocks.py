@@ -40,6 +40,36 @@ def test_lost_markers_are_a_clear_error() -> None:
         blocks.add_includes("include:\n  - compose/app.yml\n", ["compose/worker.yml"])
 
 
+def test_an_app_override_is_merged_into_the_apps_include_and_comes_out_exactly() -> None:
+    """Compose refuses a web service defined by two includes; one include's `path:` list
+    merges its files, so `compose/app.<name>.yml` joins the app's line, not the markers."""
+    added = blocks.add_includes(COMPOSE, ["compose/app.ingress.yml", "compose/ingress.yml"])
+    assert "  - path: [compose/app.yml, compose/app.ingress.yml]\n" in added
+    assert "  - compose/ingress.yml\n  # <<< aegis" in added
+    assert blocks.compose_includes(added) == ["compose/ingress.yml", "compose/app.ingress.yml"]
+    assert blocks.add_includes(added, ["compose/app.ingress.yml"]) == added
+    two = blocks.add_includes(added, ["compose/app.extra.yml"])
+    assert "- path: [compose/app.yml, compose/app.extra.yml, compose/app.ingress.yml]" in two
+    assert blocks.remove_includes(two, ["compose/app.extra.yml"]) == added
+    gone = blocks.remove_includes(added, ["compose/app.ingress.yml", "compose/ingress.yml"])
+    assert gone == COMPOSE
+
+
+def test_an_app_override_needs_the_apps_include_as_aegis_wrote_it() -> None:
+    edited = COMPOSE.replace("  - compose/app.yml\n", "  - compose/my-app.yml\n")
+    with pytest.raises(AegisError, match="no longer includes compose/app.yml"):
+        blocks.add_includes(edited, ["compose/app.ingress.yml"])
+    assert blocks.remove_includes(edited, ["compose/app.ingress.yml"]) == edited
+
+
+def test_a_hostile_path_list_is_not_taken_for_the_apps_include() -> None:
+    hostile = COMPOSE.replace(
+        "  - compose/app.yml\n", "  - path: [compose/app.yml, ../../etc/passwd]\n"
+    )
+    with pytest.raises(AegisError, match="no longer includes"):
+        blocks.add_includes(hostile, ["compose/app.ingress.yml"])
+
+
 ENV = "APP_NAME=demo\nPORT=8000\n"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -170,7 +171,9 @@ def test_detailed_health_is_a_tree_with_timings_versions_and_metadata(
     assert hang["version"] == "0.3.0"  # known even though its check never answered
     assert hang["response_time_ms"] >= HEALTH_TIMEOUT * 1000 * 0.95  # loop clock granularity
     assert body["components"]["legacy"]["metadata"]["package"] == "aegis-demo-legacy"
-    assert body["components"]["backend"]["metadata"]["process_rss_mb"] > 0
+    backend = body["components"]["backend"]["metadata"]
+    assert backend["process_rss_mb"] > 0
+    assert backend["hostname"] == socket.gethostname()  # which replica answered
     assert body["components"]["frontend"]["version"]  # the installed flet
 
 

@@ -157,7 +157,11 @@ def _drift(
     current = _includes(compose_text) if compose_text is not None else None
     for entry in have.record.compose if have.record and current is not None else []:
         if entry not in (current or []):
-            fix = f"put `- {entry}` back between the aegis markers"
+            fix = (
+                f"put {entry} back in the `path:` list of {blocks.APP_COMPOSE}'s include"
+                if blocks.is_app_override(entry)
+                else f"put `- {entry}` back between the aegis markers"
+            )
             report("missing-include", f"{blocks.COMPOSE_FILE} no longer includes {entry}", fix)
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import time
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -29,6 +30,12 @@ def _flet_version() -> str | None:
         return version("flet")
     except PackageNotFoundError:
         return None
+
+
+@cache
+def _hostname() -> str:
+    """Which machine or container answered: replicas behind one address tell apart by it."""
+    return socket.gethostname()
 
 
 class _SnapshotCache:
@@ -83,6 +90,7 @@ def _backend_snapshot() -> ComponentHealth:
     rss_mb = round(process.memory_info().rss / 1_048_576, 1)
     cpu = process.cpu_percent(interval=None)
     metadata = {
+        "hostname": _hostname(),
         "pid": process.pid,
         "process_rss_mb": rss_mb,
         "process_cpu_percent": cpu,
