@@ -7,19 +7,17 @@ import socket
 import time
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from aegis_core.component import HealthCheck
 from aegis_core.health.models import ComponentHealth, HealthStatus
+from aegis_core.health.process_stats import ProcessReader
 from aegis_core.health.runner import inline
-
-if TYPE_CHECKING:
-    import psutil
 
 WARN_PERCENT = 90.0
 SNAPSHOT_TTL = 1.0
 """Seconds a backend snapshot is reused. Memory and disk do not change meaningfully within a
-second, and probes and dashboards may ask many times per second: without the cache, psutil
+second, and probes and dashboards may ask many times per second: without the cache, reading
 dominated the cost of `/health` (see bench/README.md)."""
 
 
@@ -56,51 +54,33 @@ class _SnapshotCache:
 _cache = _SnapshotCache()
 
 
-_process: psutil.Process | None = None  # psutil is imported on first use: ~20 ms at start
-
-
-def _this_process() -> psutil.Process:
-    """One `Process` for the server's lifetime, primed once: `cpu_percent()` measures since the
-    previous call on the same object, so a fresh object per reading always said 0 %.
-    A forked child gets its own (the parent's would describe the parent)."""
-    import psutil
-
-    global _process
-    if _process is None or _process.pid != os.getpid():
-        _process = psutil.Process()
-        _process.cpu_percent(interval=None)
-    return _process
+_reader = ProcessReader()
 
 
 @inline
 async def backend_health() -> ComponentHealth:
     """Process memory and CPU, plus the disk the app runs from; warns above 90 % use.
 
-    Runs inline: the psutil reads take ~0.1 ms (they read /proc), less than a thread hop.
+    Runs inline: the reads take ~0.1 ms (they read /proc), less than a thread hop.
     """
     return _cache.get()
 
 
 def _backend_snapshot() -> ComponentHealth:
-    import psutil
-
-    process = _this_process()
-    memory = psutil.virtual_memory()
-    disk = psutil.disk_usage(os.getcwd())
-    rss_mb = round(process.memory_info().rss / 1_048_576, 1)
-    cpu = process.cpu_percent(interval=None)
+    stats = _reader.read(os.getcwd())
+    rss_mb = round(stats.rss_bytes / 1_048_576, 1)
     metadata = {
         "hostname": _hostname(),
-        "pid": process.pid,
+        "pid": stats.pid,
         "process_rss_mb": rss_mb,
-        "process_cpu_percent": cpu,
-        "system_memory_percent": memory.percent,
-        "disk_percent": disk.percent,
-        "disk_free_gb": round(disk.free / 1_073_741_824, 1),
+        "process_cpu_percent": stats.cpu_percent,
+        "system_memory_percent": stats.system_memory_percent,
+        "disk_percent": stats.disk_percent,
+        "disk_free_gb": round(stats.disk_free_bytes / 1_073_741_824, 1),
     }
     pressure = [
         f"{label} at {value:.0f}%"
-        for label, value in (("memory", memory.percent), ("disk", disk.percent))
+        for label, value in (("memory", stats.system_memory_percent), ("disk", stats.disk_percent))
         if value >= WARN_PERCENT
     ]
     if pressure:
