@@ -13,6 +13,7 @@ Keep the same names under `if TYPE_CHECKING:` imports so type checkers and edito
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from importlib import import_module
 from typing import Any
@@ -21,12 +22,17 @@ __all__ = ["lazy_attributes"]
 
 
 def lazy_attributes(package: str, modules: Mapping[str, str]) -> Callable[[str], Any]:
-    """A module `__getattr__` for `package` that imports `name` from `modules[name]`."""
+    """A module `__getattr__` for `package` that imports `name` from `modules[name]`.
+
+    The value is then kept in the package itself, so later lookups (a `from package import
+    name` inside a function, on every request) find it directly instead of calling this hook."""
 
     def __getattr__(name: str) -> Any:
         module = modules.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        return getattr(import_module(module), name)
+        value = getattr(import_module(module), name)
+        setattr(sys.modules[package], name, value)
+        return value
 
     return __getattr__

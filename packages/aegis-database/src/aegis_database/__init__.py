@@ -12,7 +12,12 @@ from aegis_core.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from aegis_database.component import component
-    from aegis_database.engine import dispose_engines, get_async_engine, get_engine
+    from aegis_database.engine import (
+        dispose_engines,
+        get_async_engine,
+        get_engine,
+        reads_never_wait,
+    )
     from aegis_database.session import (
         AsyncSessionDep,
         Session,
@@ -39,12 +44,14 @@ __all__ = [
     "get_engine",
     "get_session",
     "get_settings",
+    "reads_never_wait",
     "sync_url",
 ]
 
 _LAZY = {
     "component": "aegis_database.component",
     "get_engine": "aegis_database.engine",
+    "reads_never_wait": "aegis_database.engine",
     "get_async_engine": "aegis_database.engine",
     "dispose_engines": "aegis_database.engine",
     "Session": "aegis_database.session",

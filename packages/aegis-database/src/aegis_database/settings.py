@@ -27,6 +27,11 @@ class DatabaseSettings(BaseSettings):
     """Log every SQL statement (debugging only)."""
     DATABASE_CONNECT_TIMEOUT: float = 5.0
     """Seconds to wait for a connection (PostgreSQL) or a lock (SQLite) before failing."""
+    DATABASE_SQLITE_WAL: bool = True
+    """Open SQLite files in write-ahead-log mode: readers never wait for a writer, so the web,
+    worker and scheduler processes can share one file. Turn it off only where the file lives
+    on a network file system, which WAL does not support (a file already in WAL mode stays so
+    until `PRAGMA journal_mode=DELETE` is run on it with nothing else connected)."""
     DATABASE_HEALTH_TIMEOUT: float = 1.5
     """Seconds the health check waits for `SELECT 1`; below aegis-core's check timeout so the
     report names the database instead of a generic timeout."""
