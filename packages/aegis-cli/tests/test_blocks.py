@@ -57,7 +57,7 @@ def test_an_app_override_is_merged_into_the_apps_include_and_comes_out_exactly()
 
 def test_an_app_override_needs_the_apps_include_as_aegis_wrote_it() -> None:
     edited = COMPOSE.replace("  - compose/app.yml\n", "  - compose/my-app.yml\n")
-    with pytest.raises(AegisError, match="no longer includes compose/app.yml"):
+    with pytest.raises(AegisError, match=r"no longer includes compose/app\.yml"):
         blocks.add_includes(edited, ["compose/app.ingress.yml"])
     assert blocks.remove_includes(edited, ["compose/app.ingress.yml"]) == edited
 
