@@ -12,6 +12,8 @@ from aegis_worker.jobs import JobState, find_job
 from aegis_worker.loadtest import wait_for_results
 from aegis_worker.status import take_snapshot
 from aegis_worker.testing import wait_for_workers
+from arq.connections import ArqRedis
+from arq.constants import retry_key_prefix
 
 if TYPE_CHECKING:
     from conftest import Project
@@ -103,10 +105,13 @@ async def test_kill_9_mid_job_loses_no_job(project: Project) -> None:
         await pool.aclose()
 
 
-async def _until_in_progress(pool: object, job_id: str, keys: dict[str, str]) -> None:
+async def _until_in_progress(pool: ArqRedis, job_id: str, keys: dict[str, str]) -> None:
+    """Until a worker runs the job: arq marks it in progress, then counts the try a moment
+    later. A kill between the two is a try that never started, so wait for both."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if (await find_job(pool, job_id, keys)).state is JobState.IN_PROGRESS:  # type: ignore[arg-type]
+        state = (await find_job(pool, job_id, keys)).state
+        if state is JobState.IN_PROGRESS and await pool.exists(retry_key_prefix + job_id):
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"job {job_id} never started")
