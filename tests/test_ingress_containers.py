@@ -157,7 +157,8 @@ def test_the_whole_stack_scales_out_with_one_compose_command(stack: IngressStack
             (c["Names"], c["ID"][:12]) for c in stack.containers() if "-web-" in c["Names"]
         )
         answered_by = _replicas_answering(stack.url, requests=60)
-        assert answered_by <= {id for _, id in webs} and len(answered_by) > 1, (answered_by, webs)
+        replicas = {short_id for _, short_id in webs}
+        assert answered_by <= replicas and len(answered_by) > 1, (answered_by, webs)
         stopped = stack.engine.docker("stop", *(name for name, _ in webs[:2]))
         assert stopped.returncode == 0, stopped.stderr
         wait_until(

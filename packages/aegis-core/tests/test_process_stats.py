@@ -11,7 +11,8 @@ import psutil
 import pytest
 from aegis_core.health.process_stats import ProcessReader
 
-linux_only = pytest.mark.skipif(not Path("/proc/self/statm").is_file(), reason="needs /proc")
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="/proc is Linux's")
+"""A platform, not a prerequisite: on Linux (CI, containers) the /proc case always runs."""
 
 
 def _busy(seconds: float) -> None:
@@ -44,7 +45,6 @@ def test_cpu_is_the_share_used_since_the_previous_reading(tmp_path: Path) -> Non
     assert reader.read(str(tmp_path)).cpu_percent < 50
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="fork")
 def test_a_forked_child_measures_its_own_cpu(tmp_path: Path) -> None:
     reader = ProcessReader()
     reader.read(str(tmp_path))

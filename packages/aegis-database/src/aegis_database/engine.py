@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
@@ -26,6 +27,8 @@ _sync_by_raw: dict[str, Engine] = {}
 """The same engines, by the URL as written (a cheaper lookup than parsing it again)."""
 _async: dict[str, AsyncEngine] = {}
 _unpooled: dict[tuple[str, float, bool], Engine] = {}
+_never_wait: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Engines whose short reads never wait on a lock or a network (see `reads_never_wait`)."""
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -131,8 +134,11 @@ def _configure_sqlite(engine: Engine, settings: DatabaseSettings) -> None:
     if engine.dialect.name != "sqlite":
         return
     pragmas = ["PRAGMA foreign_keys=ON"]
-    if settings.DATABASE_SQLITE_WAL and sqlite_path(engine.url) is not None:
+    in_memory = sqlite_path(engine.url) is None
+    if settings.DATABASE_SQLITE_WAL and not in_memory:
         pragmas.append("PRAGMA journal_mode=WAL")
+    if in_memory or settings.DATABASE_SQLITE_WAL:
+        _never_wait.add(engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -146,10 +152,9 @@ def reads_never_wait(engine: Engine) -> bool:
     """Whether a short read on `engine` finishes without waiting on a network or on another
     connection's lock: SQLite, in WAL mode for a file (in memory, nothing else can lock it).
     Such a read takes less time than handing it to a thread (measured: a point lookup ~40 µs,
-    a thread hop ~100-250 µs of CPU), so a hot path may run it on the event loop."""
-    if engine.dialect.name != "sqlite":
-        return False
-    return sqlite_path(engine.url) is None or get_settings().DATABASE_SQLITE_WAL
+    a thread hop ~100-250 µs of CPU), so a hot path may run it on the event loop. Decided
+    when the engine was built, with the settings it was built with."""
+    return engine in _never_wait
 
 
 def dispose_engines() -> None:
